@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Whole-process time to inspect a file of 200 certificates (issue: under
+# 50 ms), beside openssl parsing the same file, with hyperfine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/chainscope" .
+go run ./bench/gen200 -n 200 -o "$tmp/chain-200.pem"
+hyperfine -N --warmup 5 --runs 50 --export-markdown "$tmp/file200.md" \
+  -n "chainscope --json (200 certs)" "$tmp/chainscope --json --roots testdata/root.pem --at 2026-06-01 $tmp/chain-200.pem" \
+  -n "chainscope --text (200 certs)" "$tmp/chainscope --text --roots testdata/root.pem --at 2026-06-01 $tmp/chain-200.pem" \
+  -n "chainscope --json (mozilla store)" "$tmp/chainscope --json --at 2026-06-01 $tmp/chain-200.pem" \
+  -n "openssl storeutl -certs (parse only)" "openssl storeutl -noout -certs $tmp/chain-200.pem" || true
+cat "$tmp/file200.md"
+/usr/bin/time -f "peak RSS %M KiB" "$tmp/chainscope" --json --at 2026-06-01 "$tmp/chain-200.pem" >/dev/null || true

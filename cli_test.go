@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"chainscope/inspect"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// common pins the clock and the store so outputs are stable: the test PKI
+// under testdata/ is valid 2026-01-01 to 2036-01-01.
+var common = []string{"--roots", "testdata/root.pem", "--at", "2026-06-01"}
+
+func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestExitStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+		lines  int // JSON lines on stdout, -1 to skip
+	}{
+		{"no target", []string{"--json"}, exitUsage, "chainscope: error: no target", 0},
+		{"unknown flag", []string{"--bogus", "testdata/chain-ok.pem"}, exitUsage, "chainscope: error: -bogus", 0},
+		{"bad --at", []string{"--at", "yesterday", "testdata/chain-ok.pem"}, exitUsage, `--at "yesterday"`, 0},
+		{"bad --timeout", []string{"--timeout", "-1s", "x"}, exitUsage, "--timeout", 0},
+		{"json and text", []string{"--json", "--text", "x"}, exitUsage, "exclude each other", 0},
+		{"unknown policy", []string{"--policy", "nope", "x"}, exitUsage, "--policy nope", 0},
+		{"pass", append([]string{"--json", "--servername", "example.test", "testdata/chain-ok.pem"}, common...), exitPass, "", 1},
+		{"flags after target", []string{"--json", "testdata/chain-ok.pem", "--roots", "testdata/root.pem", "--at", "2026-06-01"}, exitPass, "", 1},
+		{"fail", append([]string{"--json", "testdata/chain-out-of-order.pem"}, common...), exitFail, "", 1},
+		{"error wins over fail", append([]string{"--json", "testdata/chain-out-of-order.pem", "testdata/gen/main.go", "testdata/chain-ok.pem"}, common...), exitError, "chainscope: error: testdata/gen/main.go: neither PEM nor DER", 3},
+		{"missing file", append([]string{"--json", "no/such.pem"}, common...), exitError, "not a host name", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runCLI(t, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit status = %d, want %d\nstderr: %s", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.stderr)
+			}
+			if tt.lines >= 0 {
+				lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+				if stdout == "" {
+					lines = nil
+				}
+				if len(lines) != tt.lines {
+					t.Fatalf("%d lines on stdout, want %d:\n%s", len(lines), tt.lines, stdout)
+				}
+				for i, l := range lines {
+					var r inspect.Report
+					if err := json.Unmarshal([]byte(l), &r); err != nil {
+						t.Fatalf("line %d is not JSON: %v", i, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestJSONOrderAndErrors: reports come in the order the targets were given,
+// and an unreadable file is a one-line error report among the others.
+func TestJSONOrderAndErrors(t *testing.T) {
+	t.Parallel()
+	targets := []string{"testdata/chain-ok.pem", "testdata/gen/main.go", "testdata/leaf-self-signed.pem", "testdata/chain-reversed.pem"}
+	stdout, _, code := runCLI(t, "", append(append([]string{"--json", "--concurrency", "3"}, common...), targets...)...)
+	if code != exitError {
+		t.Errorf("exit status = %d, want %d", code, exitError)
+	}
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	wantVerdicts := []inspect.Verdict{inspect.VerdictPass, inspect.VerdictError, inspect.VerdictFail, inspect.VerdictFail}
+	for i, target := range targets {
+		var r inspect.Report
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("report %d: %v", i, err)
+		}
+		if r.Target != target || r.Verdict != wantVerdicts[i] {
+			t.Errorf("report %d = %s %s, want %s %s", i, r.Target, r.Verdict, target, wantVerdicts[i])
+		}
+		if r.Verdict == inspect.VerdictError && (r.Error == "" || strings.Contains(r.Error, "\n")) {
+			t.Errorf("report %d error = %q, want one line", i, r.Error)
+		}
+		if r.Verdict != inspect.VerdictError && len(r.Checks) != len(inspect.CheckIDs) {
+			t.Errorf("report %d has %d checks, want %d", i, len(r.Checks), len(inspect.CheckIDs))
+		}
+	}
+}
+
+func TestStdin(t *testing.T) {
+	t.Parallel()
+	pemData, err := os.ReadFile("testdata/chain-ok.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := pemData
+	var der []byte
+	// The first block, as DER.
+	if i := bytes.Index(rest, []byte("-----END CERTIFICATE-----")); i > 0 {
+		der = pemToDER(t, rest[:i+len("-----END CERTIFICATE-----")])
+	}
+	for _, tc := range []struct {
+		name, in string
+		chain    int
+	}{
+		{"pem", string(pemData), 2},
+		{"der", string(der), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, tc.in, append([]string{"--json", "-"}, common...)...)
+			if code == exitError || code == exitUsage {
+				t.Fatalf("exit status = %d: %s", code, stderr)
+			}
+			var r inspect.Report
+			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Target != "-" || r.Source != inspect.SourceFile || len(r.Chain) != tc.chain {
+				t.Errorf("report = target %q source %s chain %d, want -, file, %d", r.Target, r.Source, len(r.Chain), tc.chain)
+			}
+		})
+	}
+}
+
+// TestGolden compares whole outputs with the files under testdata/golden;
+// `go test -run TestGolden -update` rewrites them for review.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"chain-ok.json", []string{"--json", "--servername", "example.test", "testdata/chain-ok.pem"}},
+		{"chain-out-of-order.json", []string{"--json", "testdata/chain-out-of-order.pem"}},
+		{"chain-ok.txt", []string{"--text", "--servername", "example.test", "testdata/chain-ok.pem"}},
+		{"chain-out-of-order.txt", []string{"--text", "testdata/chain-out-of-order.pem"}},
+		{"chain-missing-intermediate.txt", []string{"--text", "testdata/chain-missing-intermediate.pem"}},
+		{"leaf-self-signed.txt", []string{"--text", "--servername", "example.test", "testdata/leaf-self-signed.pem"}},
+		{"error.txt", []string{"--text", "testdata/gen/main.go"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, _, _ := runCLI(t, "", append(tt.args, common...)...)
+			golden := filepath.Join("testdata", "golden", tt.name)
+			if *update {
+				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if stdout != string(want) {
+				t.Errorf("output differs from %s (go test -update rewrites it):\n%s", golden, stdout)
+			}
+			if bytes.IndexByte([]byte(stdout), 0x1b) >= 0 {
+				t.Errorf("output has an ESC byte without --color=always")
+			}
+		})
+	}
+}

@@ -1,0 +1,101 @@
+package certfile
+
+import (
+	"bytes"
+	"encoding/pem"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"chainscope/inspect/internal/testpki"
+)
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Root")
+	leaf := testpki.Leaf(t, root, "leaf.test")
+	chain := testpki.PEM(leaf, root)
+	keyBlock := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("secret key bytes")})
+	crlf := bytes.ReplaceAll(chain, []byte("\n"), []byte("\r\n"))
+	broken := append(testpki.PEM(leaf), []byte("-----BEGIN CERTIFICATE-----\nnot*base64!\n-----END CERTIFICATE-----\n")...)
+	badCert := append(testpki.PEM(leaf), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{0x30, 0x03, 0x02, 0x01, 0x01}})...)
+	concatDER := append(append([]byte{}, leaf.Cert.Raw...), root.Cert.Raw...)
+
+	tests := []struct {
+		name    string
+		data    []byte
+		certs   int
+		skipped int
+		err     string
+	}{
+		{"pem one", testpki.PEM(leaf), 1, 0, ""},
+		{"pem chain", chain, 2, 0, ""},
+		{"text around blocks", append(append([]byte("subject=CN=leaf\nissuer=CN=root\n"), chain...), "trailing words\n"...), 2, 0, ""},
+		{"crlf", crlf, 2, 0, ""},
+		{"key block skipped", append(append([]byte{}, chain...), keyBlock...), 2, 1, ""},
+		{"der one", leaf.Cert.Raw, 1, 0, ""},
+		{"der concatenated", concatDER, 2, 0, ""},
+		{"broken base64", broken, 0, 0, "x.pem: block 2: malformed PEM"},
+		{"malformed certificate", badCert, 0, 0, "x.pem: block 2: malformed certificate"},
+		{"empty", nil, 0, 0, "x.pem: empty"},
+		{"garbage", []byte("\x00\x01binary garbage"), 0, 0, "x.pem: neither PEM nor DER"},
+		{"truncated der", leaf.Cert.Raw[:100], 0, 0, "x.pem: certificate 1: malformed DER"},
+		{"only a key", keyBlock, 0, 0, "x.pem: no certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := Parse("x.pem", tt.data)
+			if tt.err != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
+					t.Fatalf("Parse() error = %v, want prefix %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse() error = %v", err)
+			}
+			if len(f.Certificates) != tt.certs || len(f.Skipped) != tt.skipped {
+				t.Fatalf("Parse() = %d certs %d skipped, want %d, %d", len(f.Certificates), len(f.Skipped), tt.certs, tt.skipped)
+			}
+			if !bytes.Equal(f.Certificates[0].Raw, leaf.Cert.Raw) {
+				t.Errorf("certificate 0 is not the leaf")
+			}
+			for _, s := range f.Skipped {
+				if strings.Contains(s, "secret") {
+					t.Errorf("skipped note leaks the key: %q", s)
+				}
+			}
+		})
+	}
+}
+
+func TestReadTooLarge(t *testing.T) {
+	t.Parallel()
+	_, err := Read("big.pem", bytes.NewReader(make([]byte, MaxSize+1)))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Read(16 MiB + 1) error = %v, want ErrTooLarge", err)
+	}
+}
+
+// FuzzParse feeds arbitrary bytes to the file parser, seeded from the
+// committed chains: it must never panic, and what it returns is bounded.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"../../testdata/real-google.com-2026.pem", "../../testdata/real-bing.com-2026-out-of-order.pem"} {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+			if b, _ := pem.Decode(data); b != nil {
+				f.Add(b.Bytes)
+			}
+		}
+	}
+	f.Add([]byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"))
+	f.Add([]byte{0x30, 0x82, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("fuzz", data)
+		if err == nil && (len(file.Certificates) == 0 || len(file.Certificates) > MaxCertificates) {
+			t.Fatalf("Parse() = %d certificates without error", len(file.Certificates))
+		}
+	})
+}

@@ -1,0 +1,139 @@
+package inspect
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+)
+
+// describe turns a presented certificate into its report entry.
+func describe(ch *chain, i int) Certificate {
+	c := ch.certs[i]
+	typ, bits := keyInfo(c)
+	sha1sum := sha1.Sum(c.Raw)
+	out := Certificate{
+		Position:               i,
+		Subject:                c.Subject.String(),
+		Issuer:                 c.Issuer.String(),
+		Serial:                 serialHex(c),
+		NotBefore:              c.NotBefore.UTC(),
+		NotAfter:               c.NotAfter.UTC(),
+		SHA256:                 hex.EncodeToString(ch.sums[i][:]),
+		SHA1:                   hex.EncodeToString(sha1sum[:]),
+		IsCA:                   c.IsCA,
+		SelfSigned:             ch.selfSigned[i],
+		IssuedByNext:           ch.issuedByNext[i],
+		Role:                   ch.role(i),
+		DNSNames:               nonNil(c.DNSNames),
+		EmailAddresses:         c.EmailAddresses,
+		KeyType:                typ,
+		KeyBits:                bits,
+		SignatureAlgorithm:     c.SignatureAlgorithm.String(),
+		OCSPServers:            c.OCSPServer,
+		IssuingCertificateURLs: c.IssuingCertificateURL,
+		CRLDistributionPoints:  c.CRLDistributionPoints,
+		ExtKeyUsage:            extKeyUsages(c),
+		KeyUsage:               keyUsages(c.KeyUsage),
+		MaxPathLen:             -1,
+		PEM:                    string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})),
+	}
+	for _, ip := range c.IPAddresses {
+		out.IPAddresses = append(out.IPAddresses, ip.String())
+	}
+	for _, u := range c.URIs {
+		out.URIs = append(out.URIs, u.String())
+	}
+	if len(c.SubjectKeyId) > 0 {
+		out.SubjectKeyID = colonHex(c.SubjectKeyId)
+	}
+	if len(c.AuthorityKeyId) > 0 {
+		out.AuthorityKeyID = colonHex(c.AuthorityKeyId)
+	}
+	if c.IsCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) {
+		out.MaxPathLen = c.MaxPathLen
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// serialHex is the serial number in lower-case hex, as openssl x509 shows it
+// without colons; negative serials (invalid, but met) keep their sign.
+func serialHex(c *x509.Certificate) string {
+	if c.SerialNumber == nil {
+		return ""
+	}
+	return fmt.Sprintf("%x", c.SerialNumber)
+}
+
+func colonHex(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	out := make([]byte, 0, len(b)*3)
+	for i, x := range b {
+		if i > 0 {
+			out = append(out, ':')
+		}
+		out = append(out, digits[x>>4], digits[x&0xf])
+	}
+	return string(out)
+}
+
+var extKeyUsageNames = map[x509.ExtKeyUsage]string{
+	x509.ExtKeyUsageAny:                            "any",
+	x509.ExtKeyUsageServerAuth:                     "serverAuth",
+	x509.ExtKeyUsageClientAuth:                     "clientAuth",
+	x509.ExtKeyUsageCodeSigning:                    "codeSigning",
+	x509.ExtKeyUsageEmailProtection:                "emailProtection",
+	x509.ExtKeyUsageIPSECEndSystem:                 "ipsecEndSystem",
+	x509.ExtKeyUsageIPSECTunnel:                    "ipsecTunnel",
+	x509.ExtKeyUsageIPSECUser:                      "ipsecUser",
+	x509.ExtKeyUsageTimeStamping:                   "timeStamping",
+	x509.ExtKeyUsageOCSPSigning:                    "OCSPSigning",
+	x509.ExtKeyUsageMicrosoftServerGatedCrypto:     "msSGC",
+	x509.ExtKeyUsageNetscapeServerGatedCrypto:      "nsSGC",
+	x509.ExtKeyUsageMicrosoftCommercialCodeSigning: "msCodeCom",
+	x509.ExtKeyUsageMicrosoftKernelCodeSigning:     "msKernelCode",
+}
+
+func extKeyUsages(c *x509.Certificate) []string {
+	var out []string
+	for _, u := range c.ExtKeyUsage {
+		if n, ok := extKeyUsageNames[u]; ok {
+			out = append(out, n)
+		} else {
+			out = append(out, fmt.Sprintf("eku(%d)", u))
+		}
+	}
+	for _, oid := range c.UnknownExtKeyUsage {
+		out = append(out, oid.String())
+	}
+	return out
+}
+
+var keyUsageNames = []string{
+	"digitalSignature", "contentCommitment", "keyEncipherment", "dataEncipherment",
+	"keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly",
+}
+
+func keyUsages(u x509.KeyUsage) []string {
+	var out []string
+	for i, n := range keyUsageNames {
+		if u&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}

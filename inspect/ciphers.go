@@ -1,0 +1,76 @@
+package inspect
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"chainscope/inspect/wire"
+)
+
+// enumerateCiphers lists every suite the server accepts at each version it
+// speaks, by elimination: offer all that remain, record the pick, drop it,
+// repeat until the server refuses — one connection per accepted suite, plus
+// one refusal, per version. Versions run concurrently within the per-host
+// bound.
+func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion map[uint16]probe, opts Options, sni, target string) {
+	info.AcceptedCipherSuites = map[string][]string{}
+	info.CipherDetails = map[string][]CipherSuite{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var done int
+	for _, v := range probeVersions {
+		name := wire.VersionName(v)
+		if !info.Versions[name] {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hello := versionHello(v, sni)
+			var picked []uint16
+			// The version probe already made the first pick.
+			if pr := byVersion[v]; pr.err == nil && pr.flight.Version == v && pr.hello != nil && !slices.Equal(pr.hello.CipherSuites, opts.Policy.CipherSuites) {
+				picked = append(picked, pr.flight.CipherSuite)
+			}
+			remaining := without(hello.CipherSuites, picked)
+			for len(remaining) > 0 {
+				h := *hello
+				h.CipherSuites = remaining
+				pr := p.run(ctx, &h)
+				if pr.err != nil || pr.flight.Version != v || !slices.Contains(remaining, pr.flight.CipherSuite) {
+					break
+				}
+				picked = append(picked, pr.flight.CipherSuite)
+				remaining = without(remaining, []uint16{pr.flight.CipherSuite})
+				mu.Lock()
+				done++
+				opts.progress(Progress{Target: target, Step: "cipher suites", Done: done})
+				mu.Unlock()
+			}
+			names := make([]string, len(picked))
+			details := make([]CipherSuite, len(picked))
+			for i, id := range picked {
+				s, _ := wire.SuiteByID(id)
+				names[i] = wire.SuiteName(id)
+				details[i] = CipherSuite{Name: names[i], ID: fmt.Sprintf("0x%04X", id), InPolicy: opts.Policy.AllowsSuite(id), Weakness: s.Weakness()}
+			}
+			mu.Lock()
+			info.AcceptedCipherSuites[name] = names
+			info.CipherDetails[name] = details
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+}
+
+func without(list, drop []uint16) []uint16 {
+	out := make([]uint16, 0, len(list))
+	for _, x := range list {
+		if !slices.Contains(drop, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,248 @@
+package inspect
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"chainscope/inspect/internal/testpki"
+	"chainscope/inspect/trust"
+)
+
+// testServer is a crypto/tls server on 127.0.0.1 that serves the given
+// chain (as presented) and stops with the test.
+func testServer(t *testing.T, cfg *tls.Config) string {
+	t.Helper()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+				if err := c.(*tls.Conn).Handshake(); err != nil {
+					return
+				}
+				var b [1]byte
+				_, _ = c.Read(b[:])
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func tlsCert(leaf *testpki.Cert, chain ...*testpki.Cert) tls.Certificate {
+	tc := tls.Certificate{Certificate: [][]byte{leaf.Cert.Raw}, PrivateKey: leaf.Key}
+	for _, c := range chain {
+		tc.Certificate = append(tc.Certificate, c.Cert.Raw)
+	}
+	return tc
+}
+
+func inspectAddr(t *testing.T, addr string, opts Options) (Report, error) {
+	t.Helper()
+	target, err := ParseTarget(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 5 * time.Second
+	}
+	opts.At = testpki.Now
+	opts.ServerName = "example.test"
+	return Inspect(context.Background(), target, opts)
+}
+
+func TestLiveGoServers(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Test Root")
+	inter := testpki.Intermediate(t, root, "Test Int")
+	leaf := testpki.Leaf(t, inter, "example.test")
+	client := testpki.Leaf(t, inter, "webhooks.test", testpki.ClientAuth())
+	store := trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})
+	clientPool := x509.NewCertPool()
+	clientPool.AddCert(root.Cert)
+
+	tests := []struct {
+		name       string
+		cfg        *tls.Config
+		clientCert bool
+		want       map[string]Status
+		version    string
+		versions   map[string]bool
+		requested  bool
+		cas        int
+		accepted   bool
+	}{
+		{
+			name:    "tls 1.2 in order",
+			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, MaxVersion: tls.VersionTLS12},
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusPass, CheckRoot: StatusPass, CheckHostname: StatusPass, CheckClientAuth: StatusInfo},
+			version: "TLS 1.2", versions: map[string]bool{"TLS 1.0": false, "TLS 1.1": false, "TLS 1.2": true, "TLS 1.3": false},
+		},
+		{
+			name:    "out of order",
+			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, root, inter)}},
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckOrder: StatusFail},
+			version: "TLS 1.2", versions: map[string]bool{"TLS 1.2": true, "TLS 1.3": true},
+		},
+		{
+			name:    "missing intermediate",
+			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf)}},
+			want:    map[string]Status{CheckComplete: StatusFail, CheckRoot: StatusFail},
+			version: "TLS 1.2",
+		},
+		{
+			name:     "tls 1.3 only",
+			cfg:      &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, MinVersion: tls.VersionTLS13},
+			want:     map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail, CheckOrder: StatusPass, CheckRoot: StatusPass},
+			versions: map[string]bool{"TLS 1.2": false, "TLS 1.3": true},
+		},
+		{
+			name:    "client certificate required",
+			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckOrder: StatusPass, CheckClientAuth: StatusInfo},
+			version: "TLS 1.2", requested: true, cas: 1,
+		},
+		{
+			name:       "client certificate presented and accepted",
+			cfg:        &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
+			clientCert: true,
+			want:       map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusInfo},
+			version:    "TLS 1.2", requested: true, cas: 1, accepted: true,
+		},
+		{
+			name:    "client certificate optional",
+			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusInfo},
+			version: "TLS 1.2", requested: true, cas: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			addr := testServer(t, tt.cfg)
+			opts := Options{Store: store}
+			if tt.clientCert {
+				kp := tlsCert(client, inter)
+				opts.ClientCertificate = &kp
+			}
+			r, err := inspectAddr(t, addr, opts)
+			if err != nil {
+				t.Fatalf("Inspect(%s) error = %v", addr, err)
+			}
+			if r.Source != SourceTLS || r.TLS == nil {
+				t.Fatalf("report source %s, tls %v", r.Source, r.TLS)
+			}
+			for id, st := range tt.want {
+				if c, _ := r.Check(id); c.Status != st {
+					t.Errorf("%s = %s, want %s (%s)", id, c.Status, st, c.Detail)
+				}
+			}
+			if tt.version != "" && r.TLS.Version != tt.version {
+				t.Errorf("version = %q, want %q (%s)", r.TLS.Version, tt.version, r.TLS.PolicyHandshakeError)
+			}
+			for v, want := range tt.versions {
+				if r.TLS.Versions[v] != want {
+					t.Errorf("versions[%s] = %v, want %v", v, r.TLS.Versions[v], want)
+				}
+			}
+			ca := r.TLS.ClientAuth
+			if ca.Requested != tt.requested || len(ca.AcceptableCAs) != tt.cas {
+				t.Errorf("client_auth = %+v, want requested %v with %d CAs", ca, tt.requested, tt.cas)
+			}
+			if tt.cas > 0 && ca.AcceptableCAs[0] != root.Cert.Subject.String() {
+				t.Errorf("acceptable_cas[0] = %q, want %q", ca.AcceptableCAs[0], root.Cert.Subject.String())
+			}
+			if ca.Accepted != tt.accepted {
+				t.Errorf("client_auth.accepted = %v, want %v (%s)", ca.Accepted, tt.accepted, ca.AcceptError)
+			}
+			if len(r.Chain) == 0 {
+				t.Errorf("no chain in the report")
+			}
+		})
+	}
+}
+
+func TestLiveErrors(t *testing.T) {
+	t.Parallel()
+	// A port nothing listens on: take a free one and close it.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := ln.Addr().String()
+	ln.Close()
+
+	// An HTTP server.
+	httpLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	t.Cleanup(func() { httpLn.Close() })
+	go serveRaw(httpLn, []byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+
+	// A server that accepts and never answers.
+	silentLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	t.Cleanup(func() { silentLn.Close() })
+	go serveRaw(silentLn, nil)
+
+	tests := []struct {
+		name, addr string
+		is         error
+		msg        string
+	}{
+		{"refused", closed, syscall.ECONNREFUSED, "connect " + closed + ": connection refused"},
+		{"not tls", httpLn.Addr().String(), nil, "not TLS"},
+		{"silent", silentLn.Addr().String(), nil, "deadline"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := inspectAddr(t, tt.addr, Options{Timeout: 300 * time.Millisecond})
+			if err == nil {
+				t.Fatalf("Inspect(%s) = %s, want an error", tt.addr, r.Verdict)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("error = %v, want errors.Is %v", err, tt.is)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("error = %q, want it to contain %q", err, tt.msg)
+			}
+			if r.Verdict != VerdictError || r.Error == "" || len(r.Checks) != len(CheckIDs) || r.Failed() != 0 {
+				t.Errorf("report = verdict %s error %q, want an error report", r.Verdict, r.Error)
+			}
+		})
+	}
+}
+
+// serveRaw answers every connection with reply (nothing when nil) and keeps
+// it open until the listener closes.
+func serveRaw(ln net.Listener, reply []byte) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			buf := make([]byte, 4096)
+			_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+			if _, err := c.Read(buf); err != nil {
+				return
+			}
+			if reply != nil {
+				_, _ = c.Write(reply)
+				return
+			}
+			_, _ = c.Read(buf)
+		}()
+	}
+}

@@ -1,0 +1,43 @@
+package inspect
+
+import (
+	"crypto/x509"
+	"fmt"
+	"strings"
+)
+
+// shortName names a certificate in a sentence: its CN when it has one,
+// else its whole RFC 4514 subject.
+func shortName(c *x509.Certificate) string {
+	if c.Subject.CommonName != "" {
+		return "CN=" + c.Subject.CommonName
+	}
+	if s := c.Subject.String(); s != "" {
+		return s
+	}
+	return "(empty subject)"
+}
+
+// at names a presented certificate with its position: "#1 CN=R3".
+func at(pos int, c *x509.Certificate) string {
+	return fmt.Sprintf("#%d %s", pos, shortName(c))
+}
+
+// plural returns "1 certificate" or "2 certificates".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// joinAnd joins items as "a, b and c".
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

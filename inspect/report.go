@@ -1,0 +1,247 @@
+package inspect
+
+import (
+	"time"
+)
+
+// Schema is the value of [Report.Schema]: the version of the JSON contract in
+// the headless specification.
+const Schema = "chainscope/report/v1"
+
+// Verdict is the overall outcome of one inspection.
+type Verdict string
+
+// The verdicts a [Report] can carry. VerdictFail is set exactly when some
+// check has [StatusFail].
+const (
+	VerdictPass  Verdict = "pass"
+	VerdictFail  Verdict = "fail"
+	VerdictError Verdict = "error"
+)
+
+// Status is the outcome of one [Check].
+type Status string
+
+// The statuses of a check, from best to worst for a sender: pass and info
+// never change the verdict, warn is worth a look, fail makes the verdict fail,
+// skip means the rule does not apply to this target.
+const (
+	StatusPass Status = "pass"
+	StatusFail Status = "fail"
+	StatusWarn Status = "warn"
+	StatusInfo Status = "info"
+	StatusSkip Status = "skip"
+)
+
+// Source says where the certificates of a [Report] came from.
+type Source string
+
+// The sources of a report: a live TLS endpoint or a file.
+const (
+	SourceTLS  Source = "tls"
+	SourceFile Source = "file"
+)
+
+// The check ids of the headless specification, in its order. Every report
+// lists each of them once; [CheckStrength] follows them as an addition.
+const (
+	CheckProtocol   = "tls.protocol"
+	CheckCipher     = "tls.cipher"
+	CheckOrder      = "chain.order"
+	CheckComplete   = "chain.complete"
+	CheckExtra      = "chain.extra"
+	CheckRoot       = "trust.root"
+	CheckValidity   = "cert.validity"
+	CheckHostname   = "cert.hostname"
+	CheckClientAuth = "mtls.client_auth"
+	// CheckStrength is chainscope's addition to the specification: weak keys
+	// and signature algorithms on the path, as warnings.
+	CheckStrength = "cert.strength"
+)
+
+// CheckIDs lists every check id in the order reports carry them.
+var CheckIDs = []string{
+	CheckProtocol, CheckCipher, CheckOrder, CheckComplete, CheckExtra,
+	CheckRoot, CheckValidity, CheckHostname, CheckClientAuth, CheckStrength,
+}
+
+// Report is everything one inspection found, as plain data: the single type
+// between the engine and every front end. Encoded as JSON it is one line of
+// the headless mode (schema chainscope/report/v1); the text report and the
+// interactive interface render it. Times are UTC, the chain is in the order
+// it was presented and checks are in [CheckIDs] order.
+type Report struct {
+	Schema      string    `json:"schema"`
+	Target      string    `json:"target"`
+	Source      Source    `json:"source"`
+	ServerName  string    `json:"servername"`
+	Policy      string    `json:"policy"`
+	EvaluatedAt time.Time `json:"evaluated_at"`
+	Verdict     Verdict   `json:"verdict"`
+	// Error says in one line why the inspection could not run; set only when
+	// Verdict is [VerdictError].
+	Error  string        `json:"error,omitempty"`
+	TLS    *TLSInfo      `json:"tls"`
+	Chain  []Certificate `json:"chain"`
+	Trust  Trust         `json:"trust"`
+	Checks []Check       `json:"checks"`
+	// Notes are remarks that are no check: PEM blocks of other types that
+	// were skipped, for instance.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// TLSInfo is what the handshakes with a live endpoint showed.
+type TLSInfo struct {
+	// Address is the IP address and port that answered.
+	Address string `json:"address"`
+	// Version and CipherSuite are what the policy's own ClientHello
+	// negotiated (IANA names); empty when that handshake failed.
+	Version     string `json:"version"`
+	CipherSuite string `json:"cipher_suite"`
+	// PolicyHandshakeError says why the policy's handshake failed, if it did.
+	PolicyHandshakeError string `json:"policy_handshake_error,omitempty"`
+	// Versions says which protocol versions the server accepts.
+	Versions map[string]bool `json:"versions"`
+	// AcceptedCipherSuites lists, per protocol version, every suite the
+	// server accepts (only with --ciphers), in the server's preference when
+	// it imposes one.
+	AcceptedCipherSuites map[string][]string `json:"accepted_cipher_suites,omitempty"`
+	// CipherDetails describes each accepted suite (only with --ciphers).
+	CipherDetails map[string][]CipherSuite `json:"cipher_details,omitempty"`
+	// ServerOrder says, per protocol version, whether the server imposes its
+	// own suite preference (only with --ciphers).
+	ServerOrder map[string]bool `json:"server_order,omitempty"`
+	// KeyExchange describes the server's key exchange in the policy
+	// handshake, e.g. "ECDHE secp256r1" or "DHE 2048 bits".
+	KeyExchange string `json:"key_exchange,omitempty"`
+	// SecureRenegotiation is true when the server sent renegotiation_info.
+	SecureRenegotiation bool `json:"secure_renegotiation"`
+	// ExtendedMasterSecret is true when the server agreed to RFC 7627.
+	ExtendedMasterSecret bool `json:"extended_master_secret"`
+	// ALPN is the protocol the server chose in a full handshake.
+	ALPN string `json:"alpn,omitempty"`
+	// OCSPStapled is true when the server stapled an OCSP response.
+	OCSPStapled bool `json:"ocsp_stapled"`
+	// ClientAuth is the server's request for a client certificate.
+	ClientAuth ClientAuth `json:"client_auth"`
+	// Handshakes counts the TCP connections the inspection opened.
+	Handshakes int `json:"connections"`
+}
+
+// CipherSuite is one accepted cipher suite with what the policy and common
+// practice say of it.
+type CipherSuite struct {
+	Name     string `json:"name"`
+	ID       string `json:"id"`
+	InPolicy bool   `json:"in_policy"`
+	// Weakness names why the suite is weak ("RC4", "export-grade", ...), or
+	// is empty.
+	Weakness string `json:"weakness,omitempty"`
+}
+
+// ClientAuth is whether the server asks for a client certificate, and whose.
+type ClientAuth struct {
+	Requested bool `json:"requested"`
+	// AcceptableCAs are the CA names of the CertificateRequest (RFC 5246
+	// §7.4.4), as RFC 4514 strings, in the order sent.
+	AcceptableCAs []string `json:"acceptable_cas"`
+	// PolicyCAAccepted is true when the policy's client CA is among them.
+	PolicyCAAccepted bool `json:"policy_ca_accepted"`
+	// Presented is true when a client certificate was offered with
+	// --client-cert; Accepted says whether the server then completed the
+	// handshake, and AcceptError why not.
+	Presented   bool   `json:"presented"`
+	Accepted    bool   `json:"accepted"`
+	AcceptError string `json:"accept_error,omitempty"`
+}
+
+// Certificate is one presented certificate, at its position on the wire.
+type Certificate struct {
+	Position  int       `json:"position"`
+	Subject   string    `json:"subject"`
+	Issuer    string    `json:"issuer"`
+	Serial    string    `json:"serial"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+	SHA256    string    `json:"sha256"`
+	SHA1      string    `json:"sha1"`
+	IsCA      bool      `json:"is_ca"`
+	// SelfSigned is true when the certificate's signature verifies with its
+	// own key and its subject equals its issuer.
+	SelfSigned bool `json:"self_signed"`
+	// IssuedByNext is true when the certificate at Position+1 signed this
+	// one (checked by signature, not by names).
+	IssuedByNext bool `json:"issued_by_next"`
+	// Role is this certificate's place in the chain: "leaf",
+	// "intermediate", "root", "duplicate" or "unrelated".
+	Role                   string   `json:"role"`
+	DNSNames               []string `json:"dns_names"`
+	IPAddresses            []string `json:"ip_addresses,omitempty"`
+	EmailAddresses         []string `json:"email_addresses,omitempty"`
+	URIs                   []string `json:"uris,omitempty"`
+	KeyType                string   `json:"key_type"`
+	KeyBits                int      `json:"key_bits"`
+	SignatureAlgorithm     string   `json:"signature_algorithm"`
+	SubjectKeyID           string   `json:"subject_key_id,omitempty"`
+	AuthorityKeyID         string   `json:"authority_key_id,omitempty"`
+	OCSPServers            []string `json:"ocsp_servers,omitempty"`
+	IssuingCertificateURLs []string `json:"issuing_certificate_urls,omitempty"`
+	CRLDistributionPoints  []string `json:"crl_distribution_points,omitempty"`
+	ExtKeyUsage            []string `json:"ext_key_usage,omitempty"`
+	KeyUsage               []string `json:"key_usage,omitempty"`
+	// MaxPathLen is the basic-constraints path length, -1 when unlimited or
+	// not a CA.
+	MaxPathLen int    `json:"max_path_len"`
+	PEM        string `json:"pem"`
+}
+
+// Trust is where the chain leads in the trust store.
+type Trust struct {
+	// Store names the trust store with its version or date.
+	Store   string `json:"store"`
+	Trusted bool   `json:"trusted"`
+	// RootSubject names the store root the path ends at, when one was found.
+	RootSubject string `json:"root_subject,omitempty"`
+	// RootPresented is true when that root was also sent by the server.
+	RootPresented bool `json:"root_presented"`
+	// RootSHA256 and RootNotAfter describe the store root.
+	RootSHA256   string     `json:"root_sha256,omitempty"`
+	RootNotAfter *time.Time `json:"root_not_after,omitempty"`
+	// Path lists the positions of the presented certificates on the path
+	// from the leaf towards the root, leaf first.
+	Path []int `json:"path"`
+	// MissingIssuer names the issuer the path stops at when an intermediate
+	// is missing.
+	MissingIssuer string `json:"missing_issuer,omitempty"`
+}
+
+// Check is the outcome of one rule of the policy.
+type Check struct {
+	ID     string `json:"id"`
+	Status Status `json:"status"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	// Fix says what to change; set when Status is fail or warn.
+	Fix string `json:"fix"`
+}
+
+// Failed counts the checks with [StatusFail].
+func (r *Report) Failed() int {
+	n := 0
+	for _, c := range r.Checks {
+		if c.Status == StatusFail {
+			n++
+		}
+	}
+	return n
+}
+
+// Check returns the check with the given id, or false.
+func (r *Report) Check(id string) (Check, bool) {
+	for _, c := range r.Checks {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Check{}, false
+}

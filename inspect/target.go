@@ -1,0 +1,146 @@
+package inspect
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// TargetKind says whether a [Target] is a live endpoint or certificates to
+// read.
+type TargetKind int
+
+// The kinds of target of the headless specification.
+const (
+	TargetHost  TargetKind = iota // a live TLS endpoint
+	TargetFile                    // a PEM or DER file
+	TargetStdin                   // PEM or DER on standard input ("-")
+)
+
+// DefaultPort is the port of a host target given without one.
+const DefaultPort = "443"
+
+// maxTargetLen bounds a target argument; no host name or path is longer.
+const maxTargetLen = 4096
+
+// Target is one thing to inspect, as parsed from the command line.
+type Target struct {
+	// Arg is the target exactly as given.
+	Arg  string
+	Kind TargetKind
+	// Host and Port name the endpoint of a host target. Host carries no
+	// brackets, even for IPv6.
+	Host, Port string
+	// Path is the file of a file target.
+	Path string
+}
+
+// Address returns host:port for dialling.
+func (t Target) Address() string { return net.JoinHostPort(t.Host, t.Port) }
+
+// ParseTarget turns a command-line argument into a [Target]. An argument that
+// names an existing file is a file, "-" is standard input, and anything else
+// must be host, host:port, [ipv6]:port, ipv4:port or an https URL.
+func ParseTarget(arg string) (Target, error) {
+	if arg == "-" {
+		return Target{Arg: arg, Kind: TargetStdin, Path: "-"}, nil
+	}
+	if arg == "" {
+		return Target{}, errors.New("empty target: give a host, host:port, URL or file")
+	}
+	if len(arg) > maxTargetLen {
+		return Target{}, fmt.Errorf("target of %d bytes: longer than %d", len(arg), maxTargetLen)
+	}
+	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
+		return Target{Arg: arg, Kind: TargetFile, Path: arg}, nil
+	}
+	host, port, err := splitHostPort(arg)
+	if err != nil {
+		return Target{}, fmt.Errorf("target %q: %w", arg, err)
+	}
+	return Target{Arg: arg, Kind: TargetHost, Host: host, Port: port}, nil
+}
+
+func splitHostPort(arg string) (host, port string, err error) {
+	s := arg
+	if i := strings.Index(s, "://"); i >= 0 {
+		u, err := url.Parse(s)
+		if err != nil {
+			return "", "", fmt.Errorf("not a URL: %v", err)
+		}
+		if u.Scheme != "https" {
+			return "", "", fmt.Errorf("scheme %q: only https URLs name a TLS endpoint", u.Scheme)
+		}
+		if u.Host == "" {
+			return "", "", errors.New("URL without a host")
+		}
+		s = u.Host
+	}
+	switch {
+	case strings.HasPrefix(s, "["):
+		host, port, err = net.SplitHostPort(s)
+		if err != nil {
+			if !strings.HasSuffix(s, "]") {
+				return "", "", errors.New("bad [ipv6]:port form")
+			}
+			host, port = s[1:len(s)-1], DefaultPort
+		}
+		if net.ParseIP(host) == nil || !strings.Contains(host, ":") {
+			return "", "", fmt.Errorf("%q is not an IPv6 address", host)
+		}
+	case strings.Count(s, ":") > 1:
+		// A bare IPv6 address; its port cannot be told from its groups.
+		if net.ParseIP(s) == nil {
+			return "", "", errors.New("not a host: write an IPv6 address with a port as [addr]:port")
+		}
+		host, port = s, DefaultPort
+	case strings.Contains(s, ":"):
+		host, port, err = net.SplitHostPort(s)
+		if err != nil {
+			return "", "", err
+		}
+	default:
+		host, port = s, DefaultPort
+	}
+	if port == "" {
+		port = DefaultPort
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", "", fmt.Errorf("port %q: want a number from 1 to 65535", port)
+	}
+	if err := checkHostName(host); err != nil {
+		return "", "", err
+	}
+	return host, port, nil
+}
+
+// checkHostName accepts IP addresses and names made of letters, digits,
+// '-', '_' and '.', each label at most 63 bytes (RFC 1035 §2.3.4, with the
+// underscore real deployments use).
+func checkHostName(h string) error {
+	if h == "" {
+		return errors.New("no host")
+	}
+	if net.ParseIP(h) != nil {
+		return nil
+	}
+	if len(h) > 253 {
+		return errors.New("host name longer than 253 bytes")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 {
+			return fmt.Errorf("host %q: empty or over-long label (not a file either)", h)
+		}
+		for _, r := range label {
+			ok := r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !ok {
+				return fmt.Errorf("no such file, and not a host name: %q", h)
+			}
+		}
+	}
+	return nil
+}

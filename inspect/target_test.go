@@ -1,0 +1,75 @@
+package inspect
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseTarget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		arg        string
+		kind       TargetKind
+		host, port string
+		err        string
+	}{
+		{"example.com", TargetHost, "example.com", "443", ""},
+		{"example.com:8443", TargetHost, "example.com", "8443", ""},
+		{"127.0.0.1:4433", TargetHost, "127.0.0.1", "4433", ""},
+		{"[::1]:4433", TargetHost, "::1", "4433", ""},
+		{"[::1]", TargetHost, "::1", "443", ""},
+		{"::1", TargetHost, "::1", "443", ""},
+		{"https://example.com/hooks/pd?x=1", TargetHost, "example.com", "443", ""},
+		{"https://example.com:9443/", TargetHost, "example.com", "9443", ""},
+		{"https://[2001:db8::1]:8443/x", TargetHost, "2001:db8::1", "8443", ""},
+		{"-", TargetStdin, "", "", ""},
+		{"../testdata/real-google.com-2026.pem", TargetFile, "", "", ""},
+		{"http://example.com/", 0, "", "", "only https URLs"},
+		{"example.com:0", 0, "", "", "port"},
+		{"example.com:https", 0, "", "", "port"},
+		{"no/such/file.pem", 0, "", "", "not a host name"},
+		{"", 0, "", "", "empty target"},
+		{"[zz]:1", 0, "", "", "not an IPv6 address"},
+		{strings.Repeat("a", 64) + ".com", 0, "", "", "label"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arg, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseTarget(tt.arg)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("ParseTarget(%q) error = %v, want %q", tt.arg, err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseTarget(%q) error = %v", tt.arg, err)
+			}
+			if got.Kind != tt.kind || got.Host != tt.host || got.Port != tt.port || got.Arg != tt.arg {
+				t.Errorf("ParseTarget(%q) = %+v, want kind %d host %q port %q", tt.arg, got, tt.kind, tt.host, tt.port)
+			}
+		})
+	}
+}
+
+// FuzzParseTarget: any argument either parses to a dialable host and port
+// or is refused with an error; it never panics.
+func FuzzParseTarget(f *testing.F) {
+	for _, s := range []string{"example.com", "[::1]:443", "https://a.b:1/x", "1.2.3.4:5", "-", "a:b:c", "https://"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arg string) {
+		tg, err := ParseTarget(arg)
+		if err != nil || tg.Kind != TargetHost {
+			return
+		}
+		if tg.Host == "" || tg.Port == "" {
+			t.Fatalf("ParseTarget(%q) = %+v: empty host or port", arg, tg)
+		}
+		for _, r := range tg.Host {
+			if r < 0x21 || r == 0x7f {
+				t.Fatalf("ParseTarget(%q) host %q has control or space", arg, tg.Host)
+			}
+		}
+	})
+}

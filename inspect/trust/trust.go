@@ -1,0 +1,218 @@
+// Package trust holds the trust stores a chain is judged against: Mozilla's
+// included CA list embedded in the binary (from
+// golang.org/x/crypto/x509roots/fallback/bundle, with its distrust-after
+// constraints), the operating system's store, or a PEM bundle file.
+//
+// A [Store] answers the two questions chain analysis asks: is this
+// certificate a root of the store, and which roots of the store signed it.
+package trust
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"golang.org/x/crypto/x509roots/fallback/bundle"
+)
+
+// Root is one trust anchor of a store.
+type Root struct {
+	Cert *x509.Certificate
+	// Constraint, when set, must accept a chain ending at this root: the
+	// Mozilla store uses it for distrust-after dates (a root whose TLS
+	// trust ends for certificates issued after a date).
+	Constraint func([]*x509.Certificate) error
+}
+
+// Store is a set of trust anchors with a name that says which and how fresh.
+type Store struct {
+	// Name is "mozilla", "system" or the file the roots came from.
+	Name string
+	// Version says how fresh the store is: the module version of the
+	// embedded bundle, or the file it was read from.
+	Version string
+	roots   []*Root
+	// bySubject indexes roots by raw subject, for issuer look-ups.
+	bySubject map[string][]*Root
+}
+
+// Label names the store and its version for a report, e.g.
+// "mozilla (golang.org/x/crypto/x509roots/fallback v0.0.0-…, 146 roots)".
+func (s *Store) Label() string {
+	n := fmt.Sprintf("%d roots", len(s.roots))
+	if len(s.roots) == 1 {
+		n = "1 root"
+	}
+	return fmt.Sprintf("%s (%s, %s)", s.Name, s.Version, n)
+}
+
+// Len returns the number of roots.
+func (s *Store) Len() int { return len(s.roots) }
+
+// Roots returns the roots of the store, in the order they were added.
+func (s *Store) Roots() []*Root { return append([]*Root(nil), s.roots...) }
+
+// New returns a store of the given roots.
+func New(name, version string, roots []*Root) *Store {
+	s := &Store{Name: name, Version: version, bySubject: make(map[string][]*Root)}
+	for _, r := range roots {
+		s.add(r)
+	}
+	return s
+}
+
+func (s *Store) add(r *Root) {
+	for _, o := range s.bySubject[string(r.Cert.RawSubject)] {
+		if bytes.Equal(o.Cert.Raw, r.Cert.Raw) {
+			return
+		}
+	}
+	s.roots = append(s.roots, r)
+	s.bySubject[string(r.Cert.RawSubject)] = append(s.bySubject[string(r.Cert.RawSubject)], r)
+}
+
+// Find returns the root that is the same trust anchor as c: the same subject
+// and the same public key (a presented root, or a cross-signed version of a
+// store root, which anchors the path just as well). It returns nil when c is
+// not a root of the store.
+func (s *Store) Find(c *x509.Certificate) *Root {
+	for _, r := range s.bySubject[string(c.RawSubject)] {
+		if bytes.Equal(r.Cert.RawSubjectPublicKeyInfo, c.RawSubjectPublicKeyInfo) {
+			return r
+		}
+	}
+	return nil
+}
+
+// Issuers returns the roots whose key verifies c's signature and whose
+// subject is c's issuer.
+func (s *Store) Issuers(c *x509.Certificate) []*Root {
+	var out []*Root
+	for _, r := range s.bySubject[string(c.RawIssuer)] {
+		if c.CheckSignatureFrom(r.Cert) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// bundleModule is the module that embeds Mozilla's roots.
+const bundleModule = "golang.org/x/crypto/x509roots/fallback"
+
+// Mozilla returns the roots of Mozilla's included CA list embedded in the
+// binary, with their distrust-after constraints. The version is the module
+// version of the bundle, read from the build information.
+func Mozilla() (*Store, error) {
+	var roots []*Root
+	for r := range bundle.Roots() {
+		c, err := x509.ParseCertificate(r.Certificate)
+		if err != nil {
+			return nil, fmt.Errorf("embedded mozilla roots: %w", err)
+		}
+		roots = append(roots, &Root{Cert: c, Constraint: r.Constraint})
+	}
+	return New("mozilla", bundleVersion(), roots), nil
+}
+
+func bundleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == bundleModule {
+				if d.Replace != nil {
+					d = d.Replace
+				}
+				return d.Path + " " + d.Version
+			}
+		}
+	}
+	return bundleModule + " (version unknown)"
+}
+
+// systemFiles and systemDirs are where Debian, Fedora, Alpine and the BSDs
+// keep their roots; the same list crypto/x509 reads on Linux.
+var systemFiles = []string{
+	"/etc/ssl/certs/ca-certificates.crt",
+	"/etc/pki/tls/certs/ca-bundle.crt",
+	"/etc/ssl/ca-bundle.pem",
+	"/etc/pki/tls/cacert.pem",
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+	"/etc/ssl/cert.pem",
+}
+
+// System returns the operating system's roots, from SSL_CERT_FILE when set
+// or the first bundle file found in the usual places.
+func System() (*Store, error) {
+	files := systemFiles
+	if f := os.Getenv("SSL_CERT_FILE"); f != "" {
+		files = []string{f}
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		version := f
+		if fi, err := os.Stat(f); err == nil {
+			version += " of " + fi.ModTime().UTC().Format("2006-01-02")
+		}
+		s, err := parseBundle("system", version, f, data)
+		if err != nil {
+			return nil, err
+		}
+		if s.Len() > 0 {
+			return s, nil
+		}
+	}
+	return nil, errors.New("system roots: no CA bundle found (set SSL_CERT_FILE, or use --roots mozilla)")
+}
+
+// maxBundle bounds a roots file; the whole public web needs under 1 MiB.
+const maxBundle = 32 << 20
+
+// LoadFile returns a store of the certificates in a PEM bundle file; it
+// replaces the store rather than adding to it.
+func LoadFile(path string) (*Store, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("roots %w", err)
+	}
+	if fi.Size() > maxBundle {
+		return nil, fmt.Errorf("roots %s: %d bytes, more than the %d a bundle may have", path, fi.Size(), maxBundle)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("roots %w", err)
+	}
+	s, err := parseBundle("file", path, path, data)
+	if err != nil {
+		return nil, err
+	}
+	if s.Len() == 0 {
+		return nil, fmt.Errorf("roots %s: no PEM certificate found", path)
+	}
+	return s, nil
+}
+
+func parseBundle(name, version, file string, data []byte) (*Store, error) {
+	var roots []*Root
+	for n := 1; ; n++ {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("roots %s: block %d: %w", file, n, err)
+		}
+		roots = append(roots, &Root{Cert: c})
+	}
+	return New(name, version, roots), nil
+}

@@ -1,0 +1,56 @@
+package wire
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors for answers that are not a TLS server flight at all. Test
+// for them with errors.Is; the returned error says what was seen instead.
+var (
+	// ErrNotTLS reports that the first bytes from the server are not a TLS
+	// record header (RFC 5246 §6.2.1), for example an HTTP response.
+	ErrNotTLS = errors.New("not TLS")
+	// ErrSSLv2 reports an SSL 2.0 SERVER-HELLO: a two-byte record header with
+	// the high bit set followed by message type 4.
+	ErrSSLv2 = errors.New("server answered with SSLv2")
+)
+
+// AlertError is an alert record the server sent while the client waited for
+// its flight (RFC 5246 §7.2, RFC 8446 §6). Any alert ends the read, whatever
+// its level.
+type AlertError struct {
+	Level       uint8 // 1 warning, 2 fatal
+	Description uint8 // see AlertName
+}
+
+// Error returns e.g. "server sent alert handshake_failure (40)".
+func (e *AlertError) Error() string {
+	level := ""
+	if e.Level == 1 {
+		level = "warning "
+	}
+	return fmt.Sprintf("server sent %salert %s (%d)", level, AlertName(e.Description), e.Description)
+}
+
+// FlightError reports where reading the server's flight failed. Unwrap
+// reaches the cause, which may be an *AlertError, ErrNotTLS, ErrSSLv2, an
+// I/O error such as os.ErrDeadlineExceeded or io.ErrUnexpectedEOF, or a
+// description of the protocol violation.
+type FlightError struct {
+	// Message is the record-layer step or the handshake message being read
+	// when reading failed: "record", "server_hello", "certificate",
+	// "certificate_status", "server_key_exchange", "certificate_request",
+	// "server_hello_done", or "flight" for the order of messages.
+	Message string
+	// Err is the cause.
+	Err error
+}
+
+// Error returns e.g. "read server flight: record: length 20000 exceeds limit 18432".
+func (e *FlightError) Error() string {
+	return "read server flight: " + e.Message + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *FlightError) Unwrap() error { return e.Err }

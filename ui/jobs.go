@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"chainscope/inspect"
+)
+
+// progressMsg is a step of inspection id; the job is passed along so that
+// Update can wait for the next message of the same job.
+type progressMsg struct {
+	id       int
+	progress inspect.Progress
+	job      *job
+}
+
+// reportMsg is the finished report of inspection id.
+type reportMsg struct {
+	id     int
+	report inspect.Report
+}
+
+// writtenMsg says how writing the chain to a file went.
+type writtenMsg struct {
+	name      string
+	count     int
+	reordered string // the order written, when it differs from the presented one
+	err       error
+}
+
+// job is one inspection in flight. The Inspector runs in its own goroutine
+// and talks to the interface through two buffered channels, so neither it
+// nor Update ever blocks on the other: progress keeps only the latest step
+// (a slow screen skips steps, it never holds back the probes) and done
+// holds the one report.
+type job struct {
+	id       int
+	ctx      context.Context
+	progress chan inspect.Progress
+	done     chan inspect.Report
+}
+
+func newJob(ctx context.Context, id int) *job {
+	return &job{id: id, ctx: ctx, progress: make(chan inspect.Progress, 1), done: make(chan inspect.Report, 1)}
+}
+
+// report is the progress callback given to the Inspector; it is safe for
+// concurrent use and never blocks: a step not yet shown is replaced by the
+// newer one.
+func (j *job) report(p inspect.Progress) {
+	for range 4 {
+		select {
+		case j.progress <- p:
+			return
+		default:
+		}
+		select {
+		case <-j.progress:
+		default:
+		}
+	}
+}
+
+// wait is the tea.Cmd that delivers the job's next message: a step, the
+// report, or nothing once the job is cancelled (superseded or quitting).
+func (j *job) wait() tea.Msg {
+	select {
+	case r := <-j.done:
+		return reportMsg{id: j.id, report: r}
+	case p := <-j.progress:
+		return progressMsg{id: j.id, progress: p, job: j}
+	case <-j.ctx.Done():
+		return nil
+	}
+}
+
+// run is the tea.Cmd that starts the inspection and returns its first
+// message. A panicking Inspector becomes an error report rather than a
+// broken terminal.
+func (j *job) run(inspectFn Inspector, target string) tea.Cmd {
+	return func() tea.Msg {
+		go func() {
+			defer func() {
+				if p := recover(); p != nil {
+					j.done <- failedReport(target, fmt.Sprintf("inspect %s: panic: %v", target, p))
+				}
+			}()
+			j.done <- inspectFn(j.ctx, target, j.report)
+		}()
+		return j.wait()
+	}
+}
+
+// failedReport is an error report made by the interface itself.
+func failedReport(target, msg string) inspect.Report {
+	return inspect.Report{
+		Schema: inspect.Schema, Target: target, Verdict: inspect.VerdictError,
+		Error: msg,
+	}
+}
+
+// writeCmd writes the chain to a file through the function main gave.
+func writeCmd(write func(string, []byte) error, name string, data []byte, count int, reordered string) tea.Cmd {
+	return func() tea.Msg {
+		if write == nil {
+			return writtenMsg{name: name, err: fmt.Errorf("write %s: no file writer configured", name)}
+		}
+		err := write(name, data)
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", name, err)
+		}
+		return writtenMsg{name: name, count: count, reordered: reordered, err: err}
+	}
+}

@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"chainscope/inspect"
+)
+
+// Inspector runs one inspection of the target argument and reports
+// progress; supplied by main (it parses and dials — ui never does). It must
+// honour ctx: the interface cancels it when the user quits or inspects the
+// same target again. progress is safe for concurrent use and never blocks.
+type Inspector func(ctx context.Context, target string, progress func(inspect.Progress)) inspect.Report
+
+// Config is what the interface needs from main.
+type Config struct {
+	// Targets are the targets given on the command line, inspected at
+	// start; with one, it opens directly, with several, a list shows their
+	// verdicts as they arrive.
+	Targets []string
+	// Inspect inspects one target.
+	Inspect Inspector
+	// WriteFile writes data to the named file (used by "e"); main passes
+	// an os.WriteFile-like func.
+	WriteFile func(name string, data []byte) error
+	// Policy and Store name the policy and the trust store in the header
+	// before the first report arrives.
+	Policy, Store string
+	// NoColor turns colour off whatever the terminal says (--color=never).
+	// Without it the colour profile is detected from out and the
+	// environment, so NO_COLOR and a non-terminal out are honoured.
+	NoColor bool
+}
+
+// Run starts the interactive interface on in and out and returns when the
+// user quits; inspections still in flight are cancelled. The program
+// writes through a colour-profile writer detected from out and the
+// environment, so colours are downgraded or stripped as the terminal and
+// NO_COLOR require.
+func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
+	m := NewModel(ctx, cfg)
+	defer m.cancel()
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)}
+	if cfg.NoColor {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+		return fmt.Errorf("run interface: %w", err)
+	}
+	return nil
+}
