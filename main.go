@@ -388,6 +388,7 @@ func runTUI(ctx context.Context, cfg *config, opts inspect.Options, stdin io.Rea
 		WriteFile: func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) },
 		Policy:    opts.Policy.Name,
 		Store:     opts.Store.Label(),
+		NoColor:   cfg.color == "never",
 	}, stdin, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "chainscope: error: interface: %v\n", err)

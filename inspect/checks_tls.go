@@ -69,6 +69,12 @@ func protocolCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 // server must pick one of them (RFC 5246 §7.4.1.3).
 func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 	c := Check{ID: CheckCipher, Title: "Cipher suite from the policy's list"}
+	if pr.err == nil && !pol.AllowsVersion(pr.flight.Version) {
+		c.Status = StatusFail
+		c.Detail = fmt.Sprintf("the server answered the policy's ClientHello with %s and %s; the sender aborts there (see tls.protocol)", wire.VersionName(pr.flight.Version), wire.SuiteName(pr.flight.CipherSuite))
+		c.Fix = "enable " + versionNames(pol.Versions) + " with one of the policy's suites"
+		return c
+	}
 	if pr.err == nil && pol.AllowsSuite(pr.flight.CipherSuite) {
 		c.Status = StatusPass
 		c.Detail = fmt.Sprintf("offered the policy's %d suites, the server picked %s", len(pol.CipherSuites), wire.SuiteName(pr.flight.CipherSuite))

@@ -33,10 +33,12 @@ func (p checksPane) view(r *inspect.Report, st styles, w, h int, focused bool) [
 	from, to := 0, 0
 	for i, c := range r.Checks {
 		id := Sanitize(c.ID)
-		line := fmt.Sprintf("%s %s%s%s", st.mark(c.Status), id, strings.Repeat(" ", max(1, idWidth-len(id))), Sanitize(c.Title))
+		pad := strings.Repeat(" ", max(1, idWidth-len(id)))
+		line := fmt.Sprintf("%s %s%s%s", st.mark(c.Status), id, pad, Sanitize(c.Title))
 		if focused && i == p.sel {
 			from = len(lines)
-			lines = append(lines, "▸ "+st.selected.Render(line))
+			plain := fmt.Sprintf("%s %s%s%s", statusSymbol(c.Status), id, pad, Sanitize(c.Title))
+			lines = append(lines, "▸ "+st.selected.Render(plain))
 			lines = append(lines, checkDetail(c, st, w-4)...)
 			to = len(lines) - 1
 			continue
@@ -73,7 +75,11 @@ func checkSummary(r *inspect.Report) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
 	}
-	if len(parts) == 0 {
+	switch {
+	case len(parts) > 0:
+	case countStatus(r, inspect.StatusSkip) == len(r.Checks):
+		return "none run"
+	default:
 		return "none fail"
 	}
 	return strings.Join(parts, ", ")

@@ -204,14 +204,14 @@ func missingDetails(r *inspect.Report, st styles, w int) []string {
 }
 
 // tlsDetails is the content of the TLS tab.
-func tlsDetails(r *inspect.Report, st styles) []string {
+func tlsDetails(r *inspect.Report, st styles, w int) []string {
 	if r.TLS == nil {
 		if r.Source == inspect.SourceFile {
 			return []string{st.dim.Render("A file has no TLS facts: only its certificates were inspected.")}
 		}
 		return []string{st.dim.Render("No TLS facts: the inspection did not complete a handshake.")}
 	}
-	return tlsLines(r.TLS, st)
+	return tlsLines(r.TLS, st, w)
 }
 
 // errorDetails is the content of the details pane for a report without

@@ -219,9 +219,9 @@ func missingIntermediateReport() *inspect.Report {
 
 // errorReport is an endpoint that refused the connection.
 func errorReport() *inspect.Report {
-	var cs []inspect.Check
-	for _, id := range inspect.CheckIDs {
-		cs = append(cs, inspect.Check{ID: id, Status: inspect.StatusSkip, Title: id, Detail: "not inspected"})
+	cs := checks()
+	for i := range cs {
+		cs[i].Status, cs[i].Detail = inspect.StatusSkip, "not inspected: dial down.example.com:443: connect: connection refused"
 	}
 	return &inspect.Report{
 		Schema: inspect.Schema, Target: "down.example.com:443", Source: inspect.SourceTLS,

@@ -82,7 +82,7 @@ func paneTitle(st styles, title string, w int, focused bool) string {
 // wrap wraps text to w columns, breaking long words (hashes, names without
 // spaces) where needed and preferring the commas of RFC 4514 names.
 func wrap(s string, w int) []string {
-	if w <= 0 {
+	if w <= 0 || ansi.StringWidth(s) <= w {
 		return []string{s}
 	}
 	return strings.Split(ansi.Wrap(s, w, ","), "\n")

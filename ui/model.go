@@ -127,11 +127,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// setStyles rebuilds every style for a dark or light background.
+// setStyles rebuilds every style for a dark or light background. With
+// Config.NoColor the model writes no escape sequence of its own at all;
+// otherwise the program's colour-profile writer downgrades what the
+// terminal cannot show.
 func (m *Model) setStyles(isDark bool) {
 	m.isDark = isDark
-	m.st = newStyles(isDark, true)
-	m.help.Styles = help.DefaultStyles(isDark)
+	m.st = newStyles(isDark, !m.cfg.NoColor)
+	m.help.Styles = help.Styles{}
+	if !m.cfg.NoColor {
+		m.help.Styles = help.DefaultStyles(isDark)
+	}
 	m.spin.Style = m.st.pending
 }
 
@@ -151,7 +157,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		return nil
 	case m.help.ShowAll:
-		if msg.String() == "esc" {
+		if key.Matches(msg, k.CloseHelp) {
 			m.help.ShowAll = false
 		}
 		return nil
@@ -201,12 +207,14 @@ func (m *Model) targetKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PEM):
 		m.details.pem = !m.details.pem
 		m.details.kind = showNode
+		m.revealDetails()
 	case key.Matches(msg, k.TLS):
 		if m.details.kind == showTLS {
 			m.details.kind = showNode
 		} else {
 			m.details.kind = showTLS
 		}
+		m.revealDetails()
 	case key.Matches(msg, k.Copy):
 		return m.copyPEM()
 	case key.Matches(msg, k.Export):
@@ -224,6 +232,14 @@ func (m *Model) targetKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// revealDetails focuses the details pane when the layout hides it, so
+// that what p and t ask for is on the screen.
+func (m *Model) revealDetails() {
+	if m.geometry().detailsH == 0 {
+		m.focus = focusDetails
+	}
 }
 
 // move moves the selection of the focused pane.
@@ -348,7 +364,7 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		r := msg.report
-		t.report, t.pending = &r, false
+		t.report, t.pending, t.treeW = &r, false, contentWidth(&r)
 		if t.cancel != nil {
 			t.cancel()
 			t.cancel = nil
@@ -444,7 +460,7 @@ func (m *Model) detailsContent(w int) (key, title string, lines []string) {
 	case r == nil:
 		return "waiting", "Details", []string{m.st.pending.Render("inspecting " + Sanitize(t.name) + ": " + progressText(t.progress))}
 	case m.details.kind == showTLS:
-		return fmt.Sprintf("%d/tls", t.id), "TLS", tlsDetails(r, m.st)
+		return fmt.Sprintf("%d/tls", t.id), "TLS", tlsDetails(r, m.st, w)
 	case len(r.Chain) == 0:
 		return fmt.Sprintf("%d/error", t.id), "Details", errorDetails(r, m.st, w)
 	}

@@ -90,9 +90,9 @@ type scenario struct {
 
 var scenarios = []scenario{
 	{name: "pass", setup: func(m *Model) { deliver(m, 0, passingReport()) }},
-	{name: "out-of-order", setup: func(m *Model) { deliver(m, 0, outOfOrderReport()) }},
+	{name: "out-of-order", targets: []string{"chain-out-of-order.pem"}, setup: func(m *Model) { deliver(m, 0, outOfOrderReport()) }},
 	{name: "missing-intermediate", setup: func(m *Model) { deliver(m, 0, missingIntermediateReport()) }},
-	{name: "error", setup: func(m *Model) { deliver(m, 0, errorReport()) }},
+	{name: "error", targets: []string{"down.example.com:443"}, setup: func(m *Model) { deliver(m, 0, errorReport()) }},
 	{name: "pending", setup: func(m *Model) {
 		m.Update(progressMsg{id: m.targets[0].id, progress: inspect.Progress{Step: "cipher suites", Done: 12, Total: 37}, job: newJob(m.ctx, 0)})
 	}},
@@ -127,7 +127,7 @@ var scenarios = []scenario{
 		deliver(m, 0, outOfOrderReport())
 		press(m, "tab", "j", "j")
 	}},
-	{name: "details", setup: func(m *Model) {
+	{name: "details", targets: []string{"mtls.example.net:8443"}, setup: func(m *Model) {
 		deliver(m, 0, mtlsReport())
 		press(m, "tab", "tab")
 	}},
@@ -135,7 +135,7 @@ var scenarios = []scenario{
 		deliver(m, 0, passingReport())
 		press(m, "j", "p")
 	}},
-	{name: "tls", setup: func(m *Model) {
+	{name: "tls", targets: []string{"mtls.example.net:8443"}, setup: func(m *Model) {
 		deliver(m, 0, mtlsReport())
 		press(m, "t", "tab", "tab")
 	}},

@@ -3,6 +3,7 @@ package ui
 import (
 	"unicode"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -51,29 +52,30 @@ func (p *prompt) update(msg tea.Msg) tea.Cmd {
 	case tea.PasteMsg:
 		p.insert(msg.Content)
 	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "left", "ctrl+b":
+		k := defaultLineKeys()
+		switch {
+		case key.Matches(msg, k.Left):
 			p.pos = max(0, p.pos-1)
-		case "right", "ctrl+f":
+		case key.Matches(msg, k.Right):
 			p.pos = min(len(p.value), p.pos+1)
-		case "home", "ctrl+a":
+		case key.Matches(msg, k.Home):
 			p.pos = 0
-		case "end", "ctrl+e":
+		case key.Matches(msg, k.End):
 			p.pos = len(p.value)
-		case "backspace", "ctrl+h":
+		case key.Matches(msg, k.Backspace):
 			if p.pos > 0 {
 				p.value = append(p.value[:p.pos-1], p.value[p.pos:]...)
 				p.pos--
 			}
-		case "delete", "ctrl+d":
+		case key.Matches(msg, k.Delete):
 			if p.pos < len(p.value) {
 				p.value = append(p.value[:p.pos], p.value[p.pos+1:]...)
 			}
-		case "ctrl+u":
+		case key.Matches(msg, k.KillStart):
 			p.value, p.pos = p.value[p.pos:], 0
-		case "ctrl+k":
+		case key.Matches(msg, k.KillEnd):
 			p.value = p.value[:p.pos]
-		case "ctrl+w", "alt+backspace":
+		case key.Matches(msg, k.KillWord):
 			i := p.pos
 			for i > 0 && p.value[i-1] == ' ' {
 				i--
@@ -83,10 +85,8 @@ func (p *prompt) update(msg tea.Msg) tea.Cmd {
 			}
 			p.value = append(p.value[:i], p.value[p.pos:]...)
 			p.pos = i
-		default:
-			if msg.Mod&^tea.ModShift == 0 {
-				p.insert(msg.Text)
-			}
+		case msg.Mod&^tea.ModShift == 0:
+			p.insert(msg.Text)
 		}
 	}
 	return nil

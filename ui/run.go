@@ -50,6 +50,9 @@ func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // stopped from outside (a signal in main, say)
+		}
 		return fmt.Errorf("run interface: %w", err)
 	}
 	return nil

@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"chainscope/inspect"
 )
 
@@ -13,6 +15,7 @@ type target struct {
 	pending  bool
 	progress inspect.Progress
 	report   *inspect.Report
+	treeW    int // the width of the report's chain tree, for the layout
 	cancel   func()
 }
 
@@ -30,6 +33,9 @@ func (l targetList) move(delta, n int) targetList {
 func (l targetList) view(ts []target, st styles, spin string, w, h int) []string {
 	out := []string{paneTitle(st, fmt.Sprintf("Targets · %d", len(ts)), w, true)}
 	var lines []string
+	if len(ts) == 0 {
+		lines = append(lines, st.dim.Render("  no targets: press o to inspect one"))
+	}
 	for i, t := range ts {
 		var badge, note string
 		switch {
@@ -48,7 +54,9 @@ func (l targetList) view(ts []target, st styles, spin string, w, h int) []string
 			line += "  " + st.dim.Render(note)
 		}
 		if i == l.sel {
-			lines = append(lines, "▸ "+st.selected.Render(line))
+			// Highlight the plain text: inner colours would end the
+			// reverse video at their first reset.
+			lines = append(lines, "▸ "+st.selected.Render(ansi.Strip(line)))
 		} else {
 			lines = append(lines, "  "+line)
 		}

@@ -41,7 +41,7 @@ func WriteText(w io.Writer, r *inspect.Report, opt TextOptions) error {
 	}
 	section(headerLines(r, st))
 	if r.TLS != nil {
-		section(append([]string{st.title.Render("TLS")}, indent(tlsLines(r.TLS, st), "  ")...))
+		section(append([]string{st.title.Render("TLS")}, indent(tlsLines(r.TLS, st, 0), "  ")...))
 	}
 	if len(r.Chain) > 0 || r.Verdict != inspect.VerdictError {
 		section(chainSection(r, st))
@@ -84,11 +84,12 @@ func headerLines(r *inspect.Report, st styles) []string {
 }
 
 // tlsLines are the facts of the handshakes, shared by the text report and
-// the TLS tab of the interface.
-func tlsLines(t *inspect.TLSInfo, st styles) []string {
+// the TLS tab of the interface; values are wrapped to w columns, or not at
+// all when w is 0.
+func tlsLines(t *inspect.TLSInfo, st styles, w int) []string {
 	var lines []string
 	add := func(key string, values ...string) {
-		lines = append(lines, kv(st, key, labelWidth, values...)...)
+		lines = append(lines, wrapKV(st, key, labelWidth, w, values...)...)
 	}
 	if t.Version != "" {
 		add("negotiated", Sanitize(t.Version)+", "+Sanitize(t.CipherSuite))
@@ -111,7 +112,7 @@ func tlsLines(t *inspect.TLSInfo, st styles) []string {
 	}
 	if len(t.AcceptedCipherSuites) > 0 || len(t.CipherDetails) > 0 {
 		lines = append(lines, st.label.Render("accepted suites"))
-		lines = append(lines, indent(suiteLines(t, st), "  ")...)
+		lines = append(lines, indent(suiteLines(t, st, max(0, w-2)), "  ")...)
 	}
 	return lines
 }
@@ -173,7 +174,7 @@ func clientAuthLines(ca inspect.ClientAuth, st styles) []string {
 }
 
 // suiteLines list the accepted cipher suites per protocol version.
-func suiteLines(t *inspect.TLSInfo, st styles) []string {
+func suiteLines(t *inspect.TLSInfo, st styles, w int) []string {
 	var lines []string
 	versions := versionKeys(t.AcceptedCipherSuites)
 	for _, v := range versionKeys(t.CipherDetails) {
@@ -203,7 +204,7 @@ func suiteLines(t *inspect.TLSInfo, st styles) []string {
 		if order, ok := t.ServerOrder[v]; ok {
 			suites = append(suites, st.dim.Render("server order: "+yesNo(order)))
 		}
-		lines = append(lines, kv(st, Sanitize(v), labelWidth-2, suites...)...)
+		lines = append(lines, wrapKV(st, Sanitize(v), labelWidth-2, w, suites...)...)
 	}
 	return lines
 }

@@ -81,7 +81,7 @@ func TestWriteTextDeterministic(t *testing.T) {
 	if a.String() != b.String() {
 		t.Errorf("WriteText() is not deterministic")
 	}
-	if !strings.Contains(a.String(), "(expires 2026-12-21, 20 days)") {
+	if !strings.Contains(a.String(), "expires 2026-12-21, 20 days") {
 		t.Errorf("WriteText() does not count days from EvaluatedAt:\n%s", a.String())
 	}
 }

@@ -79,7 +79,9 @@ func chainTree(r *inspect.Report, st styles, selected int) *tree.Tree {
 				case j > 0:
 					lines[j] = "  " + lines[j]
 				case i == selected:
-					lines[j] = "▸ " + st.selected.Render(lines[j])
+					// Highlight the plain text: inner colours would end
+					// the reverse video at their first reset.
+					lines[j] = "▸ " + st.selected.Render(nodeLines(r, styles{}, n)[0])
 				default:
 					lines[j] = "  " + lines[j]
 				}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -32,8 +33,7 @@ func (m *Model) render() string {
 	bodyH := h - 3
 	switch {
 	case m.help.ShowAll:
-		help := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
-		lines = append(lines, block(append([]string{paneTitle(m.st, "Keys", w, true), ""}, indent(help, "  ")...), w, bodyH)...)
+		lines = append(lines, block(m.fullHelp(w), w, bodyH)...)
 	case m.state == stateList:
 		lines = append(lines, m.list.view(m.targets, m.st, m.spin.View(), w, bodyH)...)
 	default:
@@ -41,6 +41,20 @@ func (m *Model) render() string {
 	}
 	lines = append(lines, fit(m.footer(w), w))
 	return strings.Join(lines, "\n")
+}
+
+// fullHelp lists every key that acts now, the groups of the key map in
+// two rows so that it fits 80 columns.
+func (m *Model) fullHelp(w int) []string {
+	groups := m.keys.FullHelp()
+	out := []string{paneTitle(m.st, "Keys", w, true), ""}
+	for _, row := range [][][]key.Binding{groups[:2], groups[2:]} {
+		if v := m.help.FullHelpView(row); v != "" {
+			out = append(out, indent(strings.Split(v, "\n"), "  ")...)
+			out = append(out, "")
+		}
+	}
+	return append(out, m.st.dim.Render("  ? or esc closes this help"))
 }
 
 // header is the target and its verdict, then the names of the servername,
@@ -62,10 +76,12 @@ func (m *Model) header() []string {
 	}
 	t := m.targets[m.cur]
 	r := t.report
+	if r == nil {
+		return []string{st.pending.Render(m.spin.View()) + "  " + st.title.Render(Sanitize(t.name)) + "  " +
+			st.pending.Render(progressText(t.progress)), m.names(nil)}
+	}
 	var first string
 	switch {
-	case r == nil:
-		first = st.pending.Render(m.spin.View()+" inspecting") + "  " + st.title.Render(Sanitize(t.name))
 	default:
 		first = st.badge(r) + "  " + st.title.Render(Sanitize(t.name))
 		switch r.Verdict {
@@ -135,19 +151,23 @@ type geometry struct {
 // (chain on top; under it the checks, the details, or both when they fit).
 func (m *Model) geometry() geometry {
 	w, bodyH := max(m.width, 20), max(m.height, 5)-3
-	r := m.targets[m.cur].report
+	t := m.targets[m.cur]
+	r := t.report
 	treeH := treeHeight(r) + 1
 	checksWant := 2
 	if r != nil && len(r.Checks) > 0 {
 		checksWant = len(r.Checks) + 1
 	}
 	if w >= wideWidth {
-		leftW := min(max(contentWidth(r), 58), w*11/20)
+		leftW := min(max(t.treeW, 58), w*11/20)
 		chainH := max(min(treeH, bodyH-min(checksWant, bodyH/2)), min(3, bodyH))
 		return geometry{wide: true, leftW: leftW, chainH: chainH, checksH: bodyH - chainH,
 			detailsW: w - leftW - 1, detailsH: bodyH}
 	}
-	chainH := min(treeH, max(3, bodyH*2/5, bodyH-checksWant), bodyH)
+	chainH := min(treeH, max(3, bodyH*2/5), bodyH)
+	if m.focus == focusTree {
+		chainH = min(treeH, max(3, bodyH*2/5, bodyH-checksWant), bodyH)
+	}
 	rest := bodyH - chainH
 	g := geometry{chainH: chainH, detailsW: w}
 	switch m.focus {

@@ -54,3 +54,11 @@ func (e *FlightError) Error() string {
 
 // Unwrap returns the cause.
 func (e *FlightError) Unwrap() error { return e.Err }
+
+// nbytes spells a byte count for error messages: "1 byte", "6 bytes".
+func nbytes(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

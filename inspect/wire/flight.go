@@ -111,7 +111,7 @@ func ReadServerFlight(r io.Reader, hello *ClientHello, lim Limits) (*ServerFligh
 	if fl.Version == VersionTLS13 {
 		// RFC 8446 §5.1: the ServerHello ends its record; what follows is encrypted.
 		if n := rr.pending(); n > 0 {
-			return fl, errStage("server_hello", fmt.Errorf("%d bytes of handshake data after the ServerHello", n))
+			return fl, errStage("server_hello", fmt.Errorf("%s of handshake data after the ServerHello", nbytes(n)))
 		}
 		return fl, nil
 	}
@@ -277,11 +277,11 @@ func checkExtension(fl *ServerFlight, e extension, h *ClientHello) error {
 	case extServerName, extStatusRequest, extSessionTicket:
 		// RFC 6066 §3 and §8, RFC 5077 §3.2: the server's is empty.
 		if !s.Empty() {
-			return fmt.Errorf("%d bytes where the server's is empty", len(s))
+			return fmt.Errorf("%s where the server's is empty", nbytes(len(s)))
 		}
 	case extExtendedMasterSecret:
 		if !s.Empty() {
-			return fmt.Errorf("%d bytes where the server's is empty", len(s))
+			return fmt.Errorf("%s where the server's is empty", nbytes(len(s)))
 		}
 		fl.ExtendedMasterSecret = true
 	case extRenegotiationInfo:
@@ -291,7 +291,7 @@ func checkExtension(fl *ServerFlight, e extension, h *ClientHello) error {
 			return errTruncated
 		}
 		if !rc.Empty() {
-			return fmt.Errorf("renegotiated_connection of %d bytes on an initial handshake", len(rc))
+			return fmt.Errorf("renegotiated_connection of %s on an initial handshake", nbytes(len(rc)))
 		}
 		fl.RenegotiationInfo = true
 	case extALPN:
@@ -467,9 +467,9 @@ func checkCertificateRequest(fl *ServerFlight, suite Suite, body []byte) error {
 func checkServerHelloDone(fl *ServerFlight, suite Suite, known bool, body []byte, pending int) error {
 	switch {
 	case len(body) != 0:
-		return fmt.Errorf("%d bytes where the body is empty", len(body))
+		return fmt.Errorf("%s where the body is empty", nbytes(len(body)))
 	case pending > 0:
-		return fmt.Errorf("%d bytes of handshake data after it", pending)
+		return fmt.Errorf("%s of handshake data after it", nbytes(pending))
 	case !known:
 	case fl.Certificates == nil && slices.Contains([]string{"RSA", "DSS", "ECDSA", "GOST"}, suite.Auth):
 		return fmt.Errorf("no certificate for %s", suite.Name)

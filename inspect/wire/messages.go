@@ -91,7 +91,7 @@ func parseServerHello(body []byte) (*serverHello, error) {
 		return nil, fmt.Errorf("extensions: %w", errTruncated)
 	}
 	if !s.Empty() {
-		return nil, fmt.Errorf("%d bytes after the extensions", len(s))
+		return nil, fmt.Errorf("%s after the extensions", nbytes(len(s)))
 	}
 	for !exts.Empty() {
 		var e extension
@@ -118,7 +118,7 @@ func parseCertificate(body []byte, maxCerts int) ([][]byte, error) {
 		return nil, errTruncated
 	}
 	if !s.Empty() {
-		return nil, fmt.Errorf("%d bytes after certificate_list", len(s))
+		return nil, fmt.Errorf("%s after certificate_list", nbytes(len(s)))
 	}
 	if list.Empty() {
 		return nil, errors.New("empty certificate_list")
@@ -156,7 +156,7 @@ func parseCertificateStatus(body []byte) ([]byte, error) {
 		return nil, errTruncated
 	}
 	if !s.Empty() {
-		return nil, fmt.Errorf("%d bytes after the OCSP response", len(s))
+		return nil, fmt.Errorf("%s after the OCSP response", nbytes(len(s)))
 	}
 	if resp.Empty() {
 		return nil, errors.New("empty OCSP response")
@@ -189,7 +189,7 @@ func parseCertificateRequest(body []byte, version uint16) (*CertificateRequest, 
 		return nil, fmt.Errorf("certificate_authorities: %w", errTruncated)
 	}
 	if !s.Empty() {
-		return nil, fmt.Errorf("%d bytes after certificate_authorities", len(s))
+		return nil, fmt.Errorf("%s after certificate_authorities", nbytes(len(s)))
 	}
 	for !cas.Empty() {
 		var dn cryptobyte.String
@@ -280,7 +280,7 @@ func parseServerKeyExchange(body []byte, suite Suite, version uint16) (*KeyExcha
 		}
 	}
 	if !s.Empty() {
-		return kx, fmt.Errorf("%d bytes after the parameters", len(s))
+		return kx, fmt.Errorf("%s after the parameters", nbytes(len(s)))
 	}
 	return kx, nil
 }

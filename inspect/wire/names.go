@@ -172,8 +172,10 @@ func GroupName(id uint16) string {
 // the SignatureAndHashAlgorithm pairs of RFC 5246 §7.4.1.4.1.
 const (
 	SchemeRSAPKCS1SHA1         uint16 = 0x0201
+	SchemeDSASHA1              uint16 = 0x0202
 	SchemeECDSASHA1            uint16 = 0x0203
 	SchemeRSAPKCS1SHA256       uint16 = 0x0401
+	SchemeDSASHA256            uint16 = 0x0402
 	SchemeECDSAP256SHA256      uint16 = 0x0403
 	SchemeRSAPKCS1SHA384       uint16 = 0x0501
 	SchemeECDSAP384SHA384      uint16 = 0x0503
@@ -187,8 +189,6 @@ const (
 	SchemeRSAPSSPSSSHA256      uint16 = 0x0809
 	SchemeRSAPSSPSSSHA384      uint16 = 0x080A
 	SchemeRSAPSSPSSSHA512      uint16 = 0x080B
-	SchemeDSASHA256            uint16 = 0x0402
-	SchemeDSASHA1              uint16 = 0x0202
 	SchemeECDSABrainpoolP256R1 uint16 = 0x081A
 	SchemeECDSABrainpoolP384R1 uint16 = 0x081B
 	SchemeECDSABrainpoolP512R1 uint16 = 0x081C

@@ -96,8 +96,8 @@ func (rr *recordReader) nextMessage(stage string) (typ uint8, body []byte, err e
 	}
 }
 
-// pending reports whether handshake bytes are buffered beyond the messages
-// returned so far.
+// pending returns the number of handshake bytes buffered beyond the
+// messages returned so far.
 func (rr *recordReader) pending() int { return len(rr.hs) }
 
 // readRecord reads one record and appends a handshake fragment to rr.hs. It
@@ -111,13 +111,17 @@ func (rr *recordReader) readRecord() error {
 		return errStage("record", fmt.Errorf("flight exceeds limit of %d bytes", rr.lim.MaxFlight))
 	}
 	var hdr [5]byte
-	n, err := io.ReadFull(rr.r, hdr[:])
-	rr.read += n
-	first := rr.count == 0
-	if first && n > 0 {
-		if err := sniff(hdr[:n]); err != nil {
-			return errStage("record", err)
+	var n int
+	var err error
+	if rr.count == 0 {
+		var notTLS error
+		n, notTLS, err = rr.readFirstHeader(&hdr)
+		if notTLS != nil {
+			return errStage("record", notTLS)
 		}
+	} else {
+		n, err = io.ReadFull(rr.r, hdr[:])
+		rr.read += n
 	}
 	if err != nil {
 		return errStage(rr.stage, rr.eofError(err, n))
@@ -125,7 +129,7 @@ func (rr *recordReader) readRecord() error {
 	rr.count++
 	typ, length := hdr[0], int(hdr[3])<<8|int(hdr[4])
 	if hdr[1] != 3 {
-		return errStage("record", fmt.Errorf("record version 0x%02X%02X", hdr[1], hdr[2]))
+		return errStage("record", fmt.Errorf("version 0x%02X%02X", hdr[1], hdr[2]))
 	}
 	switch typ {
 	case recordHandshake, recordAlert, recordChangeCipherSpec:
@@ -157,7 +161,7 @@ func (rr *recordReader) readRecord() error {
 	case recordAlert:
 		// RFC 8446 §5.1: alerts are neither fragmented nor coalesced.
 		if length != 2 {
-			return errStage("record", fmt.Errorf("alert record of %d bytes", length))
+			return errStage("record", fmt.Errorf("alert record of %s", nbytes(length)))
 		}
 		return errStage(rr.stage, &AlertError{Level: frag[0], Description: frag[1]})
 	case recordChangeCipherSpec:
@@ -170,6 +174,41 @@ func (rr *recordReader) readRecord() error {
 	}
 	rr.hs = append(rr.hs, frag...)
 	return nil
+}
+
+// readFirstHeader reads the first record header, sniffing for answers that
+// are not TLS. Its first Read takes up to eight bytes, whatever has arrived,
+// so that a short banner from another protocol is reported at once instead
+// of when the deadline expires; bytes beyond the header are read again later.
+// notTLS reports an answer that is not TLS; err is the read error.
+func (rr *recordReader) readFirstHeader(hdr *[5]byte) (n int, notTLS, err error) {
+	var buf [8]byte
+	n, err = io.ReadAtLeast(rr.r, buf[:], 1)
+	if err == nil && n < len(hdr) && plausible(buf[0]) {
+		var m int
+		m, err = io.ReadFull(rr.r, buf[n:len(hdr)])
+		n += m
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // some of the header did arrive
+		}
+	}
+	rr.read += min(n, len(hdr))
+	if n > 0 {
+		if notTLS := sniff(buf[:n]); notTLS != nil {
+			return n, notTLS, nil
+		}
+	}
+	if n > len(hdr) {
+		rr.r = io.MultiReader(bytes.NewReader(buf[len(hdr):n]), rr.r)
+	}
+	copy(hdr[:], buf[:])
+	return min(n, len(hdr)), nil, err
+}
+
+// plausible reports whether b can start a TLS record, an SSL 2.0 record or
+// an HTTP response, the answers worth reading a whole header for.
+func plausible(b byte) bool {
+	return b >= recordChangeCipherSpec && b <= recordHeartbeat || b&0x80 != 0 || b == 'H'
 }
 
 // eofError describes a short read of n header bytes.
@@ -199,10 +238,11 @@ func sniff(b []byte) error {
 	return fmt.Errorf("%w: first bytes % x%s", ErrNotTLS, b, printable(b))
 }
 
-// printable quotes b when it is all printable ASCII, to name a protocol.
+// printable quotes b when it is all printable ASCII or white space, to
+// name a protocol.
 func printable(b []byte) string {
 	for _, c := range b {
-		if c > unicode.MaxASCII || !unicode.IsPrint(rune(c)) {
+		if c > unicode.MaxASCII || !unicode.IsPrint(rune(c)) && !unicode.IsSpace(rune(c)) {
 			return ""
 		}
 	}

@@ -32,14 +32,16 @@ type Suite struct {
 	// "CAMELLIA_128_CBC", "ARIA_256_GCM", "AES_128_CCM_8", "DES40_CBC", ...
 	Cipher string
 	// MAC is the record MAC: "SHA" (HMAC-SHA1), "SHA256", "SHA384", "MD5",
-	// or "AEAD" for AEAD ciphers, whose name suffix is the PRF hash.
+	// "AEAD" for AEAD ciphers, whose name suffix is the PRF hash, "NULL" for
+	// TLS_NULL_WITH_NULL_NULL, or GOST's "OMAC" and "IMIT" (RFC 9189).
 	MAC string
 	// TLS13 marks the five TLS 1.3 suites 0x1301..0x1305 (RFC 8446 §B.4).
 	TLS13 bool
 	// MinVersion is the lowest protocol version at which the suite may be
 	// negotiated: TLS 1.2 for AEAD suites and for SHA-256/SHA-384 MAC suites
-	// (RFC 5246 §A.5, RFC 5288 §4, RFC 5289 §4), except the PSK families
-	// whose SHA-256/SHA-384 suites RFC 5487 and RFC 5489 define for TLS 1.0;
+	// (RFC 5246 §A.5, RFC 5288 §4, RFC 5289 §4) and for the GOST suites
+	// (RFC 9189 §4), except the PSK families whose SHA-256/SHA-384 suites
+	// RFC 5487 and RFC 5489 define for TLS 1.0;
 	// TLS 1.0 for the other ECC suites (RFC 4492 §6); SSL 3.0 otherwise, as
 	// OpenSSL negotiates them. It is 0 for signaling values.
 	MinVersion uint16

@@ -1,0 +1,303 @@
+package inspect
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"chainscope/inspect/internal/testpki"
+	"chainscope/inspect/policy"
+	"chainscope/inspect/trust"
+	"chainscope/inspect/wire"
+)
+
+// needTool skips the test when an outside program is missing, unless
+// CHAINSCOPE_E2E=require (as in CI), where a missing program fails it.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CHAINSCOPE_E2E") == "require" {
+			t.Fatalf("%s is not installed and CHAINSCOPE_E2E=require", name)
+		}
+		t.Skipf("%s is not installed (apt-get install %s, or set CHAINSCOPE_E2E=require to fail instead)", name, name)
+	}
+	return path
+}
+
+// e2ePKI is an RSA hierarchy written to files for outside servers.
+type e2ePKI struct {
+	dir                   string
+	root, inter, leaf     *testpki.Cert
+	store                 *trust.Store
+	leafPEM, keyPEM       string
+	rootPEM, interPEM     string
+	chainPEM, disorderPEM string
+}
+
+func newE2EPKI(t *testing.T) *e2ePKI {
+	t.Helper()
+	p := &e2ePKI{dir: t.TempDir()}
+	p.root = testpki.Root(t, "E2E Root", testpki.RSA(2048))
+	p.inter = testpki.Intermediate(t, p.root, "E2E Int", testpki.RSA(2048))
+	p.leaf = testpki.Leaf(t, p.inter, "example.test", testpki.RSA(2048), testpki.ClientAuth())
+	p.store = trust.New("test", "v1", []*trust.Root{{Cert: p.root.Cert}})
+	write := func(name string, data []byte) string {
+		f := filepath.Join(p.dir, name)
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(p.leaf.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.keyPEM = write("leaf.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	p.leafPEM = write("leaf.pem", testpki.PEM(p.leaf))
+	p.rootPEM = write("root.pem", testpki.PEM(p.root))
+	p.interPEM = write("inter.pem", testpki.PEM(p.inter))
+	p.chainPEM = write("chain.pem", testpki.PEM(p.leaf, p.inter))
+	p.disorderPEM = write("disorder.pem", testpki.PEM(p.leaf, p.root, p.inter))
+	return p
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startServer runs a server process, waits until its port accepts, and
+// kills it by pid when the test ends.
+func startServer(t *testing.T, port int, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout = &stderr
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for i := 0; i < 200; i++ {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return addr
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("%s did not listen on %s: %s", name, addr, stderr.String())
+	return ""
+}
+
+// sServer starts openssl s_server with the leaf and extra arguments.
+func sServer(t *testing.T, p *e2ePKI, args ...string) string {
+	port := freePort(t)
+	base := []string{"s_server", "-accept", fmt.Sprintf("127.0.0.1:%d", port), "-cert", p.leafPEM, "-key", p.keyPEM, "-quiet"}
+	return startServer(t, port, "openssl", append(base, args...)...)
+}
+
+func TestOpenSSLServers(t *testing.T) {
+	t.Parallel()
+	needTool(t, "openssl")
+	p := newE2EPKI(t)
+	tests := []struct {
+		name    string
+		args    []string
+		suite   string
+		version string
+		want    map[string]Status
+		vers    map[string]bool
+		cas     int
+		req     bool
+	}{
+		{"dhe only", []string{"-cert_chain", p.interPEM, "-cipher", "DHE-RSA-AES256-GCM-SHA384", "-no_tls1_3"},
+			"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS 1.2",
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusPass, CheckRoot: StatusPass}, nil, 0, false},
+		{"cbc sha384 only", []string{"-cert_chain", p.interPEM, "-cipher", "ECDHE-RSA-AES256-SHA384", "-no_tls1_3"},
+			"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS 1.2",
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass}, nil, 0, false},
+		{"chacha only", []string{"-cert_chain", p.interPEM, "-cipher", "ECDHE-RSA-CHACHA20-POLY1305", "-no_tls1_3"},
+			"", "",
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusFail, CheckOrder: StatusPass}, map[string]bool{"TLS 1.2": true}, 0, false},
+		{"tls 1.3 only", []string{"-cert_chain", p.interPEM, "-tls1_3"},
+			"", "",
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail, CheckOrder: StatusPass, CheckRoot: StatusPass}, map[string]bool{"TLS 1.2": false, "TLS 1.3": true}, 0, false},
+		{"tls 1.1 only", []string{"-cert_chain", p.interPEM, "-tls1_1", "-cipher", "ALL:@SECLEVEL=0"},
+			"", "",
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail, CheckOrder: StatusPass}, map[string]bool{"TLS 1.1": true, "TLS 1.2": false, "TLS 1.3": false}, 0, false},
+		{"out of order", []string{"-cert_chain", p.disorderPEM, "-no_tls1_3"},
+			"", "TLS 1.2",
+			map[string]Status{CheckOrder: StatusFail, CheckRoot: StatusPass}, nil, 0, false},
+		{"missing intermediate", []string{"-no_tls1_3"},
+			"", "TLS 1.2",
+			map[string]Status{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckRoot: StatusFail}, nil, 0, false},
+		{"client cert required", []string{"-cert_chain", p.interPEM, "-Verify", "2", "-CAfile", p.rootPEM, "-no_tls1_3"},
+			"", "TLS 1.2",
+			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusInfo}, nil, 1, true},
+		{"client cert optional", []string{"-cert_chain", p.interPEM, "-verify", "2", "-CAfile", p.rootPEM, "-no_tls1_3"},
+			"", "TLS 1.2",
+			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusInfo}, nil, 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			addr := sServer(t, p, tt.args...)
+			r, err := inspectAddr(t, addr, Options{Store: p.store})
+			if err != nil {
+				t.Fatalf("Inspect(%s) error = %v", addr, err)
+			}
+			for id, st := range tt.want {
+				if c, _ := r.Check(id); c.Status != st {
+					t.Errorf("%s = %s, want %s (%s)", id, c.Status, st, c.Detail)
+				}
+			}
+			if tt.suite != "" && r.TLS.CipherSuite != tt.suite {
+				t.Errorf("cipher_suite = %q, want %q", r.TLS.CipherSuite, tt.suite)
+			}
+			if tt.version != "" && r.TLS.Version != tt.version {
+				t.Errorf("version = %q, want %q (%s)", r.TLS.Version, tt.version, r.TLS.PolicyHandshakeError)
+			}
+			for v, want := range tt.vers {
+				if r.TLS.Versions[v] != want {
+					t.Errorf("versions[%s] = %v, want %v", v, r.TLS.Versions[v], want)
+				}
+			}
+			if r.TLS.ClientAuth.Requested != tt.req || len(r.TLS.ClientAuth.AcceptableCAs) != tt.cas {
+				t.Errorf("client_auth = %+v, want requested %v with %d CAs", r.TLS.ClientAuth, tt.req, tt.cas)
+			}
+		})
+	}
+}
+
+// TestAgreesWithSClient: the version, suite and chain chainscope reports
+// are what openssl s_client sees offered the same suites.
+func TestAgreesWithSClient(t *testing.T) {
+	t.Parallel()
+	needTool(t, "openssl")
+	p := newE2EPKI(t)
+	var names []string
+	for _, s := range policy.PagerDutySuites() {
+		if ws, ok := wire.SuiteByID(s.ID); ok && ws.OpenSSLName != "" {
+			names = append(names, ws.OpenSSLName)
+		}
+	}
+	for _, server := range [][]string{
+		{"-cert_chain", p.interPEM},
+		{"-cert_chain", p.disorderPEM},
+		{"-cert_chain", p.interPEM, "-cipher", "DHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA"},
+	} {
+		addr := sServer(t, p, append(server, "-no_tls1_3")...)
+		out, err := exec.Command("openssl", "s_client", "-connect", addr, "-servername", "example.test",
+			"-tls1_2", "-cipher", strings.Join(names, ":"), "-showcerts").CombinedOutput()
+		if err != nil && !bytes.Contains(out, []byte("Cipher is")) {
+			t.Fatalf("s_client: %v\n%s", err, out)
+		}
+		r, err := inspectAddr(t, addr, Options{Store: p.store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		proto := regexp.MustCompile(`Protocol\s*:\s*(\S+)`).FindSubmatch(out)
+		cipher := regexp.MustCompile(`Cipher\s*:\s*(\S+)`).FindSubmatch(out)
+		if proto == nil || cipher == nil {
+			t.Fatalf("s_client printed no protocol or cipher:\n%s", out)
+		}
+		if got, want := r.TLS.Version, strings.Replace(string(proto[1]), "TLSv", "TLS ", 1); got != want {
+			t.Errorf("%v: version = %s, s_client says %s", server, got, want)
+		}
+		s, _ := wire.SuiteByName(r.TLS.CipherSuite)
+		if s.OpenSSLName != string(cipher[1]) {
+			t.Errorf("%v: cipher = %s (%s), s_client says %s", server, r.TLS.CipherSuite, s.OpenSSLName, cipher[1])
+		}
+		var sent []string
+		rest := out
+		for {
+			var b *pem.Block
+			b, rest = pem.Decode(rest)
+			if b == nil {
+				break
+			}
+			sent = append(sent, sha256Hex(b.Bytes))
+		}
+		var got []string
+		for _, c := range r.Chain {
+			got = append(got, c.SHA256)
+		}
+		if strings.Join(got, ",") != strings.Join(sent, ",") {
+			t.Errorf("%v: chain = %v, s_client shows %v", server, got, sent)
+		}
+	}
+}
+
+// TestNginx serves the chain out of order and requires a client
+// certificate, as an operator's nginx would.
+func TestNginx(t *testing.T) {
+	t.Parallel()
+	nginx := needTool(t, "nginx")
+	p := newE2EPKI(t)
+	port := freePort(t)
+	conf := fmt.Sprintf(`daemon off;
+master_process off;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path %[1]s;
+  proxy_temp_path %[1]s;
+  fastcgi_temp_path %[1]s;
+  uwsgi_temp_path %[1]s;
+  scgi_temp_path %[1]s;
+  server {
+    listen 127.0.0.1:%[2]d ssl;
+    ssl_certificate %[3]s;
+    ssl_certificate_key %[4]s;
+    ssl_protocols TLSv1.2;
+    ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384;
+    ssl_verify_client on;
+    ssl_client_certificate %[5]s;
+    ssl_verify_depth 2;
+    location / { return 204; }
+  }
+}
+`, p.dir, port, p.disorderPEM, p.keyPEM, p.rootPEM)
+	cf := filepath.Join(p.dir, "nginx.conf")
+	if err := os.WriteFile(cf, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := startServer(t, port, nginx, "-p", p.dir, "-c", cf, "-e", filepath.Join(p.dir, "error.log"))
+	r, err := inspectAddr(t, addr, Options{Store: p.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusFail, CheckRoot: StatusPass, CheckClientAuth: StatusInfo}
+	for id, st := range want {
+		if c, _ := r.Check(id); c.Status != st {
+			t.Errorf("%s = %s, want %s (%s)", id, c.Status, st, c.Detail)
+		}
+	}
+	if r.TLS.CipherSuite != "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" || !r.TLS.ClientAuth.Requested {
+		t.Errorf("tls = %+v", r.TLS)
+	}
+	if len(r.TLS.ClientAuth.AcceptableCAs) != 1 || r.TLS.ClientAuth.AcceptableCAs[0] != p.root.Cert.Subject.String() {
+		t.Errorf("acceptable_cas = %v, want [%s]", r.TLS.ClientAuth.AcceptableCAs, p.root.Cert.Subject.String())
+	}
+}
