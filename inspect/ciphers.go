@@ -17,6 +17,7 @@ import (
 func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion map[uint16]probe, opts Options, sni, target string) {
 	info.AcceptedCipherSuites = map[string][]string{}
 	info.CipherDetails = map[string][]CipherSuite{}
+	info.ServerOrder = map[string]bool{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	var done int
@@ -49,6 +50,18 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 				opts.progress(Progress{Target: target, Step: "cipher suites", Done: done})
 				mu.Unlock()
 			}
+			// One more probe with the accepted suites reversed: a server
+			// that picks the same suite imposes its own order, and then
+			// the picks above are its preference.
+			serverOrder := false
+			if len(picked) > 1 {
+				h := *hello
+				h.CipherSuites = slices.Clone(picked)
+				slices.Reverse(h.CipherSuites)
+				if pr := p.run(ctx, &h); pr.err == nil && pr.flight.CipherSuite == picked[0] {
+					serverOrder = true
+				}
+			}
 			names := make([]string, len(picked))
 			details := make([]CipherSuite, len(picked))
 			for i, id := range picked {
@@ -59,6 +72,9 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 			mu.Lock()
 			info.AcceptedCipherSuites[name] = names
 			info.CipherDetails[name] = details
+			if len(picked) > 1 {
+				info.ServerOrder[name] = serverOrder
+			}
 			mu.Unlock()
 		}()
 	}

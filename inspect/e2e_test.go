@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -299,5 +300,49 @@ http {
 	}
 	if len(r.TLS.ClientAuth.AcceptableCAs) != 1 || r.TLS.ClientAuth.AcceptableCAs[0] != p.root.Cert.Subject.String() {
 		t.Errorf("acceptable_cas = %v, want [%s]", r.TLS.ClientAuth.AcceptableCAs, p.root.Cert.Subject.String())
+	}
+}
+
+// TestCiphersAgreeWithOpenSSL: on an s_server with a handful of TLS 1.2
+// suites (DHE, static RSA, CAMELLIA, CBC and GCM), --ciphers finds exactly
+// the suites that `openssl s_client -tls1_2 -cipher X` completes a
+// handshake with, X running over every suite OpenSSL knows.
+func TestCiphersAgreeWithOpenSSL(t *testing.T) {
+	t.Parallel()
+	needTool(t, "openssl")
+	p := newE2EPKI(t)
+	addr := sServer(t, p, "-cert_chain", p.interPEM, "-no_tls1_3",
+		"-cipher", "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA256:AES128-SHA:CAMELLIA256-SHA:ECDHE-RSA-AES256-SHA384:@SECLEVEL=0")
+	r, err := inspectAddr(t, addr, Options{Store: p.store, Ciphers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := exec.Command("openssl", "ciphers", "-tls1_2", "ALL:COMPLEMENTOFALL:@SECLEVEL=0").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted []string
+	for _, name := range strings.Split(strings.TrimSpace(string(list)), ":") {
+		s, ok := wire.SuiteByName(name)
+		if !ok {
+			t.Errorf("openssl suite %s is not in the registry", name)
+			continue
+		}
+		if s.TLS13 {
+			continue
+		}
+		out, _ := exec.Command("openssl", "s_client", "-connect", addr, "-tls1_2", "-cipher", name+":@SECLEVEL=0").CombinedOutput()
+		if bytes.Contains(out, []byte("Cipher is "+name)) || regexp.MustCompile(`Cipher\s*:\s*`+regexp.QuoteMeta(name)+`\b`).Match(out) {
+			accepted = append(accepted, s.Name)
+		}
+	}
+	got := append([]string(nil), r.TLS.AcceptedCipherSuites["TLS 1.2"]...)
+	slices.Sort(got)
+	slices.Sort(accepted)
+	if !slices.Equal(got, accepted) {
+		t.Errorf("--ciphers TLS 1.2 = %v\nopenssl per suite = %v", got, accepted)
+	}
+	if len(accepted) != 5 {
+		t.Errorf("openssl found %d suites, want the 5 configured: %v", len(accepted), accepted)
 	}
 }

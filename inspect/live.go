@@ -242,6 +242,15 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	results := make([]probe, len(hellos))
 	var done atomic.Int32
 	var wg sync.WaitGroup
+	// A complete crypto/tls handshake runs beside them, for what only a
+	// full handshake shows: the TLS 1.3 chain and CertificateRequest,
+	// ALPN, a stapled OCSP response, acceptance of --client-cert.
+	var fh fullHandshakeResult
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		fh = p.fullHandshake(ctx, sni, opts)
+	}()
 	for i, h := range hellos {
 		wg.Add(1)
 		go func() {
@@ -308,9 +317,8 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 			info.ClientAuth.AcceptableCAs = caNames(cr.CANames)
 		}
 	}
-	if chainFlight == nil || opts.ClientCertificate != nil {
-		opts.progress(Progress{Target: t.Arg, Step: "full handshake"})
-		fh := p.fullHandshake(ctx, sni, opts)
+	info.FullHandshake = fh.summary()
+	{
 		if chainFlight == nil {
 			if fh.err != nil && len(fh.certs) == 0 {
 				return Report{}, fmt.Errorf("%s: no handshake showed a certificate chain: %w", addr, fh.err)
@@ -418,6 +426,8 @@ func sameName(a, b string) bool { return strings.EqualFold(a, b) }
 
 // fullHandshakeResult is what a complete crypto/tls handshake showed.
 type fullHandshakeResult struct {
+	version   uint16
+	suite     uint16
 	certs     []*x509.Certificate
 	requested bool
 	cas       []string
@@ -465,6 +475,7 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 	st := tc.ConnectionState()
 	res.certs = st.PeerCertificates
 	if err == nil {
+		res.version, res.suite = st.Version, st.CipherSuite
 		res.alpn = st.NegotiatedProtocol
 		res.ocsp = len(st.OCSPResponse) > 0
 		if st.Version == tls.VersionTLS13 && res.requested {
@@ -484,4 +495,15 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 		res.err = fmt.Errorf("%s: full handshake: %w", p.addr, err)
 	}
 	return res
+}
+
+func (f fullHandshakeResult) summary() *FullHandshake {
+	out := &FullHandshake{ALPN: f.alpn, OCSPStapled: f.ocsp}
+	if f.err != nil {
+		out.Error = oneLine(f.err.Error())
+		return out
+	}
+	out.Version = wire.VersionName(f.version)
+	out.CipherSuite = wire.SuiteName(f.suite)
+	return out
 }

@@ -124,8 +124,22 @@ type TLSInfo struct {
 	OCSPStapled bool `json:"ocsp_stapled"`
 	// ClientAuth is the server's request for a client certificate.
 	ClientAuth ClientAuth `json:"client_auth"`
+	// FullHandshake is what a complete crypto/tls handshake (Go's own
+	// ClientHello, TLS 1.0 to 1.3) negotiated beside the policy's.
+	FullHandshake *FullHandshake `json:"full_handshake,omitempty"`
 	// Handshakes counts the TCP connections the inspection opened.
 	Handshakes int `json:"connections"`
+}
+
+// FullHandshake is the outcome of a complete handshake with crypto/tls.
+type FullHandshake struct {
+	Version     string `json:"version,omitempty"`
+	CipherSuite string `json:"cipher_suite,omitempty"`
+	ALPN        string `json:"alpn,omitempty"`
+	OCSPStapled bool   `json:"ocsp_stapled"`
+	// Error says why the handshake failed, e.g. a server that requires a
+	// client certificate.
+	Error string `json:"error,omitempty"`
 }
 
 // CipherSuite is one accepted cipher suite with what the policy and common
