@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"chainscope/inspect/wire"
@@ -39,7 +40,7 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 			for len(remaining) > 0 {
 				h := *hello
 				h.CipherSuites = remaining
-				pr := p.run(ctx, &h)
+				pr := p.run(ctx, &h, helloOnly)
 				if pr.err != nil || pr.flight.Version != v || !slices.Contains(remaining, pr.flight.CipherSuite) {
 					break
 				}
@@ -58,7 +59,7 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 				h := *hello
 				h.CipherSuites = slices.Clone(picked)
 				slices.Reverse(h.CipherSuites)
-				if pr := p.run(ctx, &h); pr.err == nil && pr.flight.CipherSuite == picked[0] {
+				if pr := p.run(ctx, &h, helloOnly); pr.err == nil && pr.flight.CipherSuite == picked[0] {
 					serverOrder = true
 				}
 			}
@@ -67,7 +68,7 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 			for i, id := range picked {
 				s, _ := wire.SuiteByID(id)
 				names[i] = wire.SuiteName(id)
-				details[i] = CipherSuite{Name: names[i], ID: fmt.Sprintf("0x%04X", id), InPolicy: opts.Policy.AllowsSuite(id), Weakness: s.Weakness()}
+				details[i] = CipherSuite{Name: names[i], ID: fmt.Sprintf("0x%04X", id), InPolicy: opts.Policy.AllowsSuite(id), Weakness: s.Weakness(), Note: suiteNote(s, v)}
 			}
 			mu.Lock()
 			info.AcceptedCipherSuites[name] = names
@@ -80,6 +81,19 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 	}
 	wg.Wait()
 }
+
+// suiteNote is information that is no weakness: CBC with an HMAC-SHA1,
+// still sound but superseded by AEAD suites in TLS 1.2 (RFC 9325 §4.2).
+func suiteNote(s wire.Suite, v uint16) string {
+	if v >= wire.VersionTLS12 && strings.HasSuffix(s.Cipher, "_CBC") && s.MAC == "SHA" && s.Weakness() == "" {
+		return "CBC with SHA-1 MAC"
+	}
+	return ""
+}
+
+// helloOnly ends each enumeration probe at the ServerHello: its pick is all
+// that is needed, and the server is spared the rest of the exchange.
+var helloOnly = wire.Limits{ServerHelloOnly: true}
 
 func without(list, drop []uint16) []uint16 {
 	out := make([]uint16, 0, len(list))

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -303,46 +304,82 @@ http {
 	}
 }
 
-// TestCiphersAgreeWithOpenSSL: on an s_server with a handful of TLS 1.2
-// suites (DHE, static RSA, CAMELLIA, CBC and GCM), --ciphers finds exactly
-// the suites that `openssl s_client -tls1_2 -cipher X` completes a
-// handshake with, X running over every suite OpenSSL knows.
+// TestCiphersAgreeWithOpenSSL: on an s_server speaking TLS 1.0 to 1.3 with
+// a handful of suites (DHE, static RSA, CAMELLIA, CBC, GCM, CHACHA20),
+// --ciphers finds, for each version, exactly the suites that
+// `openssl s_client -<version> -cipher X` (or -ciphersuites X for TLS 1.3)
+// completes a handshake with, X running over every suite OpenSSL knows.
 func TestCiphersAgreeWithOpenSSL(t *testing.T) {
 	t.Parallel()
 	needTool(t, "openssl")
 	p := newE2EPKI(t)
-	addr := sServer(t, p, "-cert_chain", p.interPEM, "-no_tls1_3",
-		"-cipher", "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA256:AES128-SHA:CAMELLIA256-SHA:ECDHE-RSA-AES256-SHA384:@SECLEVEL=0")
+	addr := sServer(t, p, "-cert_chain", p.interPEM, "-min_protocol", "TLSv1",
+		"-cipher", "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA256:AES128-SHA:CAMELLIA256-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA:@SECLEVEL=0",
+		"-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256")
 	r, err := inspectAddr(t, addr, Options{Store: p.store, Ciphers: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := exec.Command("openssl", "ciphers", "-tls1_2", "ALL:COMPLEMENTOFALL:@SECLEVEL=0").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var accepted []string
-	for _, name := range strings.Split(strings.TrimSpace(string(list)), ":") {
-		s, ok := wire.SuiteByName(name)
-		if !ok {
-			t.Errorf("openssl suite %s is not in the registry", name)
-			continue
+	type job struct{ version, flag, name string }
+	var jobs []job
+	for _, v := range []struct{ name, flag string }{{"TLS 1.0", "-tls1"}, {"TLS 1.1", "-tls1_1"}, {"TLS 1.2", "-tls1_2"}} {
+		list, err := exec.Command("openssl", "ciphers", "ALL:COMPLEMENTOFALL:@SECLEVEL=0").Output()
+		if err != nil {
+			t.Fatal(err)
 		}
+		for _, name := range strings.Split(strings.TrimSpace(string(list)), ":") {
+			if s, ok := wire.SuiteByName(name); ok && !s.TLS13 {
+				jobs = append(jobs, job{v.name, v.flag, name})
+			}
+		}
+	}
+	for _, s := range wire.Suites() {
 		if s.TLS13 {
-			continue
-		}
-		out, _ := exec.Command("openssl", "s_client", "-connect", addr, "-tls1_2", "-cipher", name+":@SECLEVEL=0").CombinedOutput()
-		if bytes.Contains(out, []byte("Cipher is "+name)) || regexp.MustCompile(`Cipher\s*:\s*`+regexp.QuoteMeta(name)+`\b`).Match(out) {
-			accepted = append(accepted, s.Name)
+			jobs = append(jobs, job{"TLS 1.3", "-tls1_3", s.Name})
 		}
 	}
-	got := append([]string(nil), r.TLS.AcceptedCipherSuites["TLS 1.2"]...)
-	slices.Sort(got)
-	slices.Sort(accepted)
-	if !slices.Equal(got, accepted) {
-		t.Errorf("--ciphers TLS 1.2 = %v\nopenssl per suite = %v", got, accepted)
+	accepted := map[string][]string{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	work := make(chan job)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				args := []string{"s_client", "-connect", addr, j.flag}
+				if j.version == "TLS 1.3" {
+					args = append(args, "-ciphersuites", j.name)
+				} else {
+					args = append(args, "-cipher", j.name+":@SECLEVEL=0")
+				}
+				cmd := exec.Command("openssl", args...)
+				cmd.Stdin = strings.NewReader("")
+				out, _ := cmd.CombinedOutput()
+				if regexp.MustCompile(`Cipher (is|\s*:)\s*` + regexp.QuoteMeta(j.name) + `\b`).Match(out) {
+					s, _ := wire.SuiteByName(j.name)
+					mu.Lock()
+					accepted[j.version] = append(accepted[j.version], s.Name)
+					mu.Unlock()
+				}
+			}
+		}()
 	}
-	if len(accepted) != 5 {
-		t.Errorf("openssl found %d suites, want the 5 configured: %v", len(accepted), accepted)
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+	for _, v := range []string{"TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"} {
+		got := slices.Clone(r.TLS.AcceptedCipherSuites[v])
+		want := accepted[v]
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: --ciphers = %v\nopenssl per suite = %v", v, got, want)
+		}
+		if len(want) == 0 {
+			t.Errorf("%s: openssl found no suite; the server should speak it", v)
+		}
 	}
 }

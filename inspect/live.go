@@ -95,8 +95,9 @@ func connectError(addr string, err error) error {
 	return fmt.Errorf("connect %s: %w", addr, err)
 }
 
-// run sends hello on a new connection and reads the server's flight.
-func (p *prober) run(ctx context.Context, hello *wire.ClientHello) probe {
+// run sends hello on a new connection and reads the server's flight,
+// within lim.
+func (p *prober) run(ctx context.Context, hello *wire.ClientHello, lim wire.Limits) probe {
 	conn, err := p.dial(ctx)
 	if err != nil {
 		return probe{hello: hello, err: err}
@@ -104,7 +105,7 @@ func (p *prober) run(ctx context.Context, hello *wire.ClientHello) probe {
 	defer conn.Close()
 	hctx, cancel := context.WithTimeout(ctx, p.opts.timeout())
 	defer cancel()
-	f, err := wire.Handshake(hctx, conn, hello, wire.Limits{})
+	f, err := wire.Handshake(hctx, conn, hello, lim)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", p.addr, err)
 	}
@@ -255,7 +256,7 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = p.run(ctx, h)
+			results[i] = p.run(ctx, h, wire.Limits{})
 			opts.progress(Progress{Target: t.Arg, Step: "handshakes", Done: int(done.Add(1)), Total: len(hellos)})
 		}()
 	}
@@ -269,7 +270,7 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 		byVersion[wire.VersionTLS12] = pol
 	} else {
 		opts.progress(Progress{Target: t.Arg, Step: "TLS 1.2 probe"})
-		byVersion[wire.VersionTLS12] = p.run(ctx, versionHello(wire.VersionTLS12, sni))
+		byVersion[wire.VersionTLS12] = p.run(ctx, versionHello(wire.VersionTLS12, sni), wire.Limits{})
 	}
 	if err := fatalProbeError(append(results, byVersion[wire.VersionTLS12])); err != nil {
 		return Report{}, err

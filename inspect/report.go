@@ -151,6 +151,9 @@ type CipherSuite struct {
 	// Weakness names why the suite is weak ("RC4", "export-grade", ...), or
 	// is empty.
 	Weakness string `json:"weakness,omitempty"`
+	// Note is information that is no weakness, e.g. "CBC with SHA-1 MAC"
+	// under TLS 1.2.
+	Note string `json:"note,omitempty"`
 }
 
 // ClientAuth is whether the server asks for a client certificate, and whose.

@@ -262,6 +262,7 @@ func mtlsReport() *inspect.Report {
 			{Name: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", ID: "0xC02F", InPolicy: true},
 			{Name: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", ID: "0xC030", InPolicy: true},
 			{Name: "TLS_RSA_WITH_3DES_EDE_CBC_SHA", ID: "0x000A", Weakness: "3DES"},
+			{Name: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", ID: "0xC013", InPolicy: true, Note: "CBC with SHA-1 MAC"},
 		},
 	}
 	r.TLS.ServerOrder = map[string]bool{"TLS 1.2": true}

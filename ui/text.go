@@ -192,6 +192,8 @@ func suiteLines(t *inspect.TLSInfo, st styles, w int) []string {
 				}
 				if d.Weakness != "" {
 					s = st.mark(inspect.StatusWarn) + " " + s + st.warn.Render("  weak: "+Sanitize(d.Weakness))
+				} else if d.Note != "" {
+					s = st.mark(inspect.StatusInfo) + " " + s + st.dim.Render("  "+Sanitize(d.Note))
 				}
 				suites = append(suites, s)
 			}

@@ -108,6 +108,9 @@ func ReadServerFlight(r io.Reader, hello *ClientHello, lim Limits) (*ServerFligh
 	if err := checkServerHello(fl, sh, hello); err != nil {
 		return fl, errStage("server_hello", err)
 	}
+	if lim.ServerHelloOnly {
+		return fl, nil
+	}
 	if fl.Version == VersionTLS13 {
 		// RFC 8446 §5.1: the ServerHello ends its record; what follows is encrypted.
 		if n := rr.pending(); n > 0 {

@@ -24,6 +24,10 @@ type Limits struct {
 	MaxCertificates int
 	// MaxRecords bounds the number of records read, default 256.
 	MaxRecords int
+	// ServerHelloOnly stops reading after a valid ServerHello: all that
+	// cipher-suite enumeration needs, so each probe ends as soon as the
+	// server has named its pick.
+	ServerHelloOnly bool
 }
 
 // DefaultLimits returns the limits ReadServerFlight applies to zero fields.
