@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"chainscope/inspect/wire"
 )
@@ -120,10 +119,10 @@ func Parse(data []byte) (*Policy, error) {
 		p.CipherSuites = append(p.CipherSuites, s.ID)
 	}
 	var err error
-	if p.Hello.Groups, err = lookupAll("group", f.ClientHello.Groups, wire.GroupName); err != nil {
+	if p.Hello.Groups, err = lookupAll("group", f.ClientHello.Groups, wire.GroupByName); err != nil {
 		return nil, err
 	}
-	if p.Hello.SignatureAlgorithms, err = lookupAll("signature algorithm", f.ClientHello.SignatureAlgorithms, wire.SignatureSchemeName); err != nil {
+	if p.Hello.SignatureAlgorithms, err = lookupAll("signature algorithm", f.ClientHello.SignatureAlgorithms, wire.SignatureSchemeByName); err != nil {
 		return nil, err
 	}
 	if f.ClientAuth != nil {
@@ -132,27 +131,18 @@ func Parse(data []byte) (*Policy, error) {
 	return p, nil
 }
 
-// lookupAll maps names back to code points by the registry's own naming
-// function, so the file and the reports always spell names alike.
-func lookupAll(what string, names []string, name func(uint16) string) ([]uint16, error) {
+// lookupAll maps names back to code points with the registry's inverse
+// of its own naming function, so files and reports spell names alike.
+func lookupAll(what string, names []string, byName func(string) (uint16, bool)) ([]uint16, error) {
 	var out []uint16
 	for _, n := range names {
-		id, ok := codeOf(n, name)
+		id, ok := byName(n)
 		if !ok {
 			return nil, fmt.Errorf("%s %q: unknown name", what, n)
 		}
 		out = append(out, id)
 	}
 	return out, nil
-}
-
-func codeOf(n string, name func(uint16) string) (uint16, bool) {
-	for id := 0; id <= 0xFFFF; id++ {
-		if strings.EqualFold(name(uint16(id)), n) && !strings.HasPrefix(n, "0x") && n != "GREASE" {
-			return uint16(id), true
-		}
-	}
-	return 0, false
 }
 
 // MarshalJSON writes the policy in the form [Parse] reads.

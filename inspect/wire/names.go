@@ -435,3 +435,40 @@ func handshakeName(t uint8) string {
 	}
 	return fmt.Sprintf("handshake message 0x%02X", t)
 }
+
+// GroupByName returns the code point of a named group by its IANA name
+// (case-insensitive), the inverse of GroupName for registered groups.
+func GroupByName(name string) (uint16, bool) {
+	for id, n := range groupNames {
+		if strings.EqualFold(n, name) {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
+// SignatureSchemeByName returns the code point of a signature scheme by
+// its IANA name, or of a TLS 1.2 pair named signature_hash ("dsa_sha256"),
+// the inverse of SignatureSchemeName.
+func SignatureSchemeByName(name string) (uint16, bool) {
+	for id, n := range schemeNames {
+		if strings.EqualFold(n, name) {
+			return id, true
+		}
+	}
+	sig, hash, ok := strings.Cut(strings.ToLower(name), "_")
+	if !ok {
+		return 0, false
+	}
+	for h, hn := range tls12Hashes {
+		for s, sn := range tls12Sigs {
+			if hn != "" && hn == hash && sn == sig {
+				id := uint16(h)<<8 | uint16(s)
+				if _, named := schemeNames[id]; !named {
+					return id, true
+				}
+			}
+		}
+	}
+	return 0, false
+}

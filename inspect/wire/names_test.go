@@ -114,3 +114,30 @@ func TestIsGREASE(t *testing.T) {
 		}
 	}
 }
+
+// TestNameInverses: every registered group and scheme name maps back to
+// its code point, and so do the TLS 1.2 pairs without a scheme name.
+func TestNameInverses(t *testing.T) {
+	t.Parallel()
+	for id := range groupNames {
+		if got, ok := GroupByName(GroupName(id)); !ok || got != id {
+			t.Errorf("GroupByName(%q) = 0x%04X, %v, want 0x%04X", GroupName(id), got, ok, id)
+		}
+	}
+	for id := range schemeNames {
+		if got, ok := SignatureSchemeByName(SignatureSchemeName(id)); !ok || got != id {
+			t.Errorf("SignatureSchemeByName(%q) = 0x%04X, %v, want 0x%04X", SignatureSchemeName(id), got, ok, id)
+		}
+	}
+	if got, ok := SignatureSchemeByName("dsa_sha256"); !ok || got != 0x0402 {
+		t.Errorf("SignatureSchemeByName(dsa_sha256) = 0x%04X, %v, want 0x0402", got, ok)
+	}
+	for _, bad := range []string{"", "p256", "rsa_sha999", "GREASE"} {
+		if _, ok := SignatureSchemeByName(bad); ok {
+			t.Errorf("SignatureSchemeByName(%q) found a code", bad)
+		}
+		if _, ok := GroupByName(bad); ok {
+			t.Errorf("GroupByName(%q) found a code", bad)
+		}
+	}
+}
