@@ -382,7 +382,7 @@ func runTUI(ctx context.Context, cfg *config, opts inspect.Options, stdin io.Rea
 		r, _ := inspect.InspectArg(ctx, target, o)
 		return r
 	}
-	err := ui.Run(ctx, ui.Config{
+	reports, err := ui.Run(ctx, ui.Config{
 		Targets:   cfg.targets,
 		Inspect:   inspector,
 		WriteFile: func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) },
@@ -394,7 +394,19 @@ func runTUI(ctx context.Context, cfg *config, opts inspect.Options, stdin io.Rea
 		fmt.Fprintf(stderr, "chainscope: error: interface: %v\n", err)
 		return exitError
 	}
-	return exitPass
+	// The exit status says the same as in the headless modes, for the
+	// reports on screen when the user quit; a target still in flight was
+	// not inspected.
+	code := exitPass
+	for _, r := range reports {
+		switch {
+		case r == nil || r.Verdict == inspect.VerdictError:
+			code = exitError
+		case r.Verdict == inspect.VerdictFail && code == exitPass:
+			code = exitFail
+		}
+	}
+	return code
 }
 
 func buildVersion() string {

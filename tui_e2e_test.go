@@ -110,6 +110,32 @@ func TestTUIInTmux(t *testing.T) {
 	if strings.TrimSpace(string(code)) != "0" {
 		t.Errorf("exit status after q = %q, want 0", code)
 	}
+
+	// A failing chain: q exits with the headless status for it, 1.
+	failSession := session + "-fail"
+	failExit := filepath.Join(dir, "exit-fail")
+	script = fmt.Sprintf("%s --roots testdata/root.pem --at 2026-06-01 testdata/chain-out-of-order.pem; echo $? > %s; sleep 60", bin, failExit)
+	if out, err := exec.Command("tmux", "-L", session, "new-session", "-d", "-s", failSession, "-x", "100", "-y", "30", "-c", mustGetwd(t), script).CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v\n%s", err, out)
+	}
+	for i := 0; i < 300; i++ {
+		out, _ := exec.Command("tmux", "-L", session, "capture-pane", "-p", "-t", failSession).Output()
+		if strings.Contains(string(out), "FAIL") && strings.Contains(string(out), "chain.order") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = exec.Command("tmux", "-L", session, "send-keys", "-t", failSession, "q").Run()
+	for i := 0; i < 300; i++ {
+		if code, err := os.ReadFile(failExit); err == nil && len(code) > 0 {
+			if got := strings.TrimSpace(string(code)); got != "1" {
+				t.Errorf("exit status after q on a failing chain = %q, want 1", got)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("the interface did not exit after q on the failing chain")
 }
 
 func mustGetwd(t *testing.T) string {

@@ -102,9 +102,13 @@ func TestRun(t *testing.T) {
 	defer cancel()
 	f := &fakeInspector{reports: map[string]*inspect.Report{"hooks.example.com:443": passingReport()}}
 	var out bytes.Buffer
-	err := Run(ctx, Config{Targets: []string{"hooks.example.com:443"}, Inspect: f.inspect}, strings.NewReader("q"), &out)
+	reports, err := Run(ctx, Config{Targets: []string{"hooks.example.com:443"}, Inspect: f.inspect}, strings.NewReader("q"), &out)
 	if err != nil {
 		t.Fatalf("Run() = %v, want nil", err)
+	}
+	// q may come before the report: it is then nil, never another one.
+	if len(reports) != 1 || reports[0] != nil && reports[0].Verdict != inspect.VerdictPass {
+		t.Errorf("Run() reports = %v, want one pass report or nil", reports)
 	}
 }
 

@@ -38,22 +38,33 @@ type Config struct {
 }
 
 // Run starts the interactive interface on in and out and returns when the
-// user quits; inspections still in flight are cancelled. The program
+// user quits, with the last report of each target (nil for one still in
+// flight, which is cancelled), so main can set the exit status. The program
 // writes through a colour-profile writer detected from out and the
 // environment, so colours are downgraded or stripped as the terminal and
 // NO_COLOR require.
-func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
+func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer) ([]*inspect.Report, error) {
 	m := NewModel(ctx, cfg)
 	defer m.cancel()
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)}
 	if cfg.NoColor {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+	final, err := tea.NewProgram(m, opts...).Run()
+	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err() // stopped from outside (a signal in main, say)
+			return nil, ctx.Err() // stopped from outside (a signal in main, say)
 		}
-		return fmt.Errorf("run interface: %w", err)
+		return nil, fmt.Errorf("run interface: %w", err)
 	}
-	return nil
+	if fm, ok := final.(*Model); ok {
+		m = fm
+	}
+	reports := make([]*inspect.Report, len(m.targets))
+	for i, t := range m.targets {
+		if !t.pending {
+			reports[i] = t.report
+		}
+	}
+	return reports, nil
 }
