@@ -58,6 +58,10 @@ func TestChainChecks(t *testing.T) {
 	future := testpki.Leaf(t, inter, "example.test", testpki.Validity(testpki.Now.Add(time.Hour), testpki.End))
 	soon := testpki.Leaf(t, inter, "example.test", testpki.Validity(testpki.Epoch, testpki.Now.Add(5*24*time.Hour)))
 	weak := testpki.Leaf(t, inter, "example.test", testpki.RSA(1024))
+	// Issued by a leaf, which may not sign; a leaf for clients only.
+	notCA := testpki.Leaf(t, inter, "Not A CA")
+	underLeaf := testpki.Leaf(t, notCA, "example.test")
+	clientOnly := testpki.Leaf(t, inter, "example.test", testpki.EKU(x509.ExtKeyUsageClientAuth))
 	// A look-alike: same subject name as inter, different key.
 	fakeInt := testpki.Intermediate(t, priv, "Test Int")
 
@@ -195,6 +199,17 @@ func TestChainChecks(t *testing.T) {
 			name: "no server name", certs: []*testpki.Cert{leaf, inter},
 			want: want{CheckHostname: StatusSkip},
 			path: "#0 -> #1 -> store", trusted: true, roles: "leaf intermediate",
+		},
+		{
+			name: "issuer is not a CA", certs: []*testpki.Cert{underLeaf, notCA, inter},
+			want: want{CheckOrder: StatusPass, CheckComplete: StatusPass, CheckRoot: StatusFail},
+			path: "#0 -> #1 -> #2 -> store", roles: "leaf intermediate intermediate",
+			fix: map[string]string{CheckRoot: "every issuer must be a CA"},
+		},
+		{
+			name: "leaf without serverAuth", certs: []*testpki.Cert{clientOnly, inter},
+			want: want{CheckOrder: StatusPass, CheckComplete: StatusPass, CheckRoot: StatusFail},
+			path: "#0 -> #1 -> store", roles: "leaf intermediate",
 		},
 		{
 			name: "weak key", certs: []*testpki.Cert{weak, inter},

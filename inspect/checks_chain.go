@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -189,6 +190,12 @@ func rootCheck(ch *chain, storeName string) Check {
 				return c
 			}
 		}
+		if err := ch.verifyPath(); err != nil {
+			c.Status = StatusFail
+			c.Detail = fmt.Sprintf("the path ends at %s, a root of the %s, but a verifier rejects it: %v", shortName(ch.anchor.Cert), storeName, err)
+			c.Fix = "get the certificate reissued by your CA: every issuer must be a CA allowed to sign it, and the leaf must allow serverAuth"
+			return c
+		}
 		c.Status = StatusPass
 		c.Detail = fmt.Sprintf("the path ends at %s, a root of the %s", shortName(ch.anchor.Cert), storeName)
 		if ch.anchorAt >= 0 {
@@ -364,4 +371,44 @@ func allValid(n int) string {
 		return "the one certificate on the path is"
 	}
 	return fmt.Sprintf("all %d certificates on the path are", n)
+}
+
+// verifyPath runs crypto/x509's RFC 5280 path validation on exactly the
+// path found: basic constraints (every issuer a CA), path length, name
+// constraints, key usage and the serverAuth EKU (CA/Browser Forum Baseline
+// Requirements §7.1.2.7). Validity is the job of cert.validity, so the
+// path is verified at an instant inside every certificate's validity when
+// one exists.
+func (ch *chain) verifyPath() error {
+	certs := ch.pathCerts(ch.anchor)
+	roots := x509.NewCertPool()
+	roots.AddCert(ch.anchor.Cert)
+	inter := x509.NewCertPool()
+	from, to := certs[0].NotBefore, certs[0].NotAfter
+	for i, c := range certs {
+		if i > 0 && !c.Equal(ch.anchor.Cert) {
+			inter.AddCert(c)
+		}
+		if c.NotBefore.After(from) {
+			from = c.NotBefore
+		}
+		if c.NotAfter.Before(to) {
+			to = c.NotAfter
+		}
+	}
+	at := from.Add(time.Second)
+	if at.After(to) {
+		at = to
+	}
+	_, err := certs[0].Verify(x509.VerifyOptions{
+		Roots:         roots,
+		Intermediates: inter,
+		CurrentTime:   at,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	var inv x509.CertificateInvalidError
+	if errors.As(err, &inv) && inv.Reason == x509.Expired {
+		return nil // no common validity instant: cert.validity says so
+	}
+	return err
 }

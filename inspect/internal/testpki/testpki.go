@@ -176,3 +176,8 @@ func ClientAuth() Option {
 		t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
 	}
 }
+
+// EKU replaces the extended key usages.
+func EKU(usages ...x509.ExtKeyUsage) Option {
+	return func(t *x509.Certificate, _ *keySpec) { t.ExtKeyUsage = usages }
+}
