@@ -41,6 +41,8 @@ func TestExitStatus(t *testing.T) {
 		{"bad --timeout", []string{"--timeout", "-1s", "x"}, exitUsage, "--timeout", 0},
 		{"json and text", []string{"--json", "--text", "x"}, exitUsage, "exclude each other", 0},
 		{"unknown policy", []string{"--policy", "nope", "x"}, exitUsage, "--policy nope", 0},
+		{"policy file", append([]string{"--json", "--policy", "testdata/policy-modern.json", "testdata/chain-ok.pem"}, common...), exitPass, "", 1},
+		{"bad policy file", []string{"--policy", "testdata/chain-ok.pem", "x"}, exitUsage, "policy JSON", 0},
 		{"pass", append([]string{"--json", "--servername", "example.test", "testdata/chain-ok.pem"}, common...), exitPass, "", 1},
 		{"flags after target", []string{"--json", "testdata/chain-ok.pem", "--roots", "testdata/root.pem", "--at", "2026-06-01"}, exitPass, "", 1},
 		{"fail", append([]string{"--json", "testdata/chain-out-of-order.pem"}, common...), exitFail, "", 1},

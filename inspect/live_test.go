@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"chainscope/inspect/internal/testpki"
+	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
 )
 
@@ -244,5 +245,35 @@ func serveRaw(ln net.Listener, reply []byte) {
 			}
 			_, _ = c.Read(buf)
 		}()
+	}
+}
+
+// TestLivePolicyWithTLS13: a policy that allows TLS 1.3 offers it in its own
+// ClientHello, and a TLS 1.3-only server then passes tls.protocol and
+// tls.cipher; the chain comes from the full handshake.
+func TestLivePolicyWithTLS13(t *testing.T) {
+	t.Parallel()
+	pol, err := policy.Load("../testdata/policy-modern.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := testpki.Root(t, "Test Root")
+	inter := testpki.Intermediate(t, root, "Test Int")
+	leaf := testpki.Leaf(t, inter, "example.test")
+	addr := testServer(t, &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, MinVersion: tls.VersionTLS13})
+	r, err := inspectAddr(t, addr, Options{Policy: pol, Store: trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.TLS.Version != "TLS 1.3" || !strings.HasPrefix(r.TLS.CipherSuite, "TLS_AES_") && r.TLS.CipherSuite != "TLS_CHACHA20_POLY1305_SHA256" {
+		t.Errorf("negotiated %s %s, want TLS 1.3 with a TLS 1.3 suite (%s)", r.TLS.Version, r.TLS.CipherSuite, r.TLS.PolicyHandshakeError)
+	}
+	for _, id := range []string{CheckProtocol, CheckCipher, CheckOrder, CheckRoot} {
+		if c, _ := r.Check(id); c.Status != StatusPass {
+			t.Errorf("%s = %s, want pass (%s)", id, c.Status, c.Detail)
+		}
+	}
+	if r.Policy != "modern" || len(r.Chain) != 2 {
+		t.Errorf("policy %q, chain %d, want modern and 2", r.Policy, len(r.Chain))
 	}
 }
