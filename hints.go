@@ -7,8 +7,9 @@ import (
 	"syscall"
 )
 
-// hints says what to try after an inspection could not run.
-func hints(err error) []string {
+// hints says what to try after an inspection of a target could not run;
+// file says whether the target was a file.
+func hints(err error, file bool) []string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -21,7 +22,7 @@ func hints(err error) []string {
 		return []string{"the name does not resolve: check its spelling and your DNS"}
 	case strings.Contains(msg, "not TLS"):
 		return []string{"the port does not speak TLS: is it the HTTP port? HTTPS is usually 443"}
-	case strings.Contains(msg, "malformed"), strings.Contains(msg, "no certificate"):
+	case file && (strings.Contains(msg, "malformed") || strings.Contains(msg, "no certificate") || strings.Contains(msg, "neither PEM")):
 		return []string{"the file should hold PEM blocks (-----BEGIN CERTIFICATE-----) or DER certificates"}
 	}
 	return nil

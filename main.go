@@ -350,7 +350,7 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 		if res.err != nil {
 			code = exitError
 			fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(res.report.Error))
-			for _, h := range hints(res.err) {
+			for _, h := range hints(res.err, res.report.Source == inspect.SourceFile) {
 				fmt.Fprintf(stderr, "chainscope: hint: %s\n", h)
 			}
 		} else if res.report.Verdict == inspect.VerdictFail && code == exitPass {

@@ -319,23 +319,21 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 		}
 	}
 	info.FullHandshake = fh.summary()
-	{
-		if chainFlight == nil {
-			if fh.err != nil && len(fh.certs) == 0 {
-				return Report{}, fmt.Errorf("%s: no handshake showed a certificate chain: %w", addr, fh.err)
-			}
-			certs = fh.certs
-			info.ClientAuth.Requested = fh.requested
-			info.ClientAuth.AcceptableCAs = fh.cas
+	if chainFlight == nil {
+		if fh.err != nil && len(fh.certs) == 0 {
+			return Report{}, noChainError(addr, pol.err, fh.cause)
 		}
-		info.ALPN = fh.alpn
-		info.OCSPStapled = info.OCSPStapled || fh.ocsp
-		if opts.ClientCertificate != nil {
-			info.ClientAuth.Presented = true
-			info.ClientAuth.Accepted = fh.err == nil
-			if fh.err != nil {
-				info.ClientAuth.AcceptError = oneLine(fh.err.Error())
-			}
+		certs = fh.certs
+		info.ClientAuth.Requested = fh.requested
+		info.ClientAuth.AcceptableCAs = fh.cas
+	}
+	info.ALPN = fh.alpn
+	info.OCSPStapled = info.OCSPStapled || fh.ocsp
+	if opts.ClientCertificate != nil {
+		info.ClientAuth.Presented = true
+		info.ClientAuth.Accepted = fh.err == nil
+		if fh.err != nil {
+			info.ClientAuth.AcceptError = oneLine(fh.err.Error())
 		}
 	}
 	if info.ClientAuth.AcceptableCAs == nil {
@@ -355,6 +353,18 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	}
 	judge(&r, certs, opts)
 	return r, nil
+}
+
+// noChainError says why no handshake showed a chain, the sender's own
+// handshake first: "ADDR: no handshake showed a certificate chain: policy
+// handshake: CAUSE; full handshake: CAUSE". The full handshake's error
+// stays reachable with errors.Is and errors.As.
+func noChainError(addr string, pol, full error) error {
+	if pol == nil {
+		return fmt.Errorf("%s: no handshake showed a certificate chain: %w", addr, full)
+	}
+	return fmt.Errorf("%s: no handshake showed a certificate chain: policy handshake: %s; %w",
+		addr, strings.TrimPrefix(pol.Error(), addr+": "), full)
 }
 
 // fatalProbeError returns an error when no probe reached a TLS server: the
@@ -435,6 +445,8 @@ type fullHandshakeResult struct {
 	alpn      string
 	ocsp      bool
 	err       error
+	// cause is err without the address, for messages that name it already.
+	cause error
 }
 
 // fullHandshake completes a handshake with crypto/tls: it shows the chain
@@ -446,7 +458,7 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 	var res fullHandshakeResult
 	conn, err := p.dial(ctx)
 	if err != nil {
-		res.err = err
+		res.err, res.cause = err, err
 		return res
 	}
 	defer conn.Close()
@@ -493,7 +505,8 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 		}
 	}
 	if err != nil {
-		res.err = fmt.Errorf("%s: full handshake: %w", p.addr, err)
+		res.cause = fmt.Errorf("full handshake: %w", err)
+		res.err = fmt.Errorf("%s: %w", p.addr, res.cause)
 	}
 	return res
 }
