@@ -115,15 +115,17 @@ func blockType(t string) string {
 }
 
 func parseDER(name string, data []byte) (*File, error) {
-	data = bytes.TrimRight(data, "\r\n\t ")
-	if len(data) == 0 {
+	if len(bytes.TrimRight(data, "\r\n\t ")) == 0 {
 		return nil, fmt.Errorf("%s: empty: no PEM block or DER certificate", name)
 	}
 	if data[0] != 0x30 {
 		return nil, fmt.Errorf("%s: neither PEM nor DER (no -----BEGIN line, first byte 0x%02x)", name, data[0])
 	}
 	f := &File{}
-	for n := 1; len(data) > 0; n++ {
+	// Trailing white space (a newline an editor added) is allowed after the
+	// last certificate; it is never trimmed before, where it may be the
+	// last byte of a signature.
+	for n := 1; len(bytes.TrimRight(data, "\r\n\t ")) > 0; n++ {
 		der := firstSequence(data)
 		if der == nil {
 			return nil, fmt.Errorf("%s: certificate %d: malformed DER (truncated or bad length)", name, n)

@@ -101,3 +101,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestDERTrailingBytes: a DER certificate whose last byte is a space or a
+// newline parses whole, and a newline after it is allowed.
+func TestDERTrailingBytes(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Root")
+	for i := 0; i < 4096; i++ {
+		leaf := testpki.Leaf(t, root, "leaf.test")
+		last := leaf.Cert.Raw[len(leaf.Cert.Raw)-1]
+		if last != ' ' && last != '\n' && last != '\r' && last != '\t' {
+			continue
+		}
+		for _, data := range [][]byte{leaf.Cert.Raw, append(append([]byte{}, leaf.Cert.Raw...), '\n')} {
+			f, err := Parse("x.der", data)
+			if err != nil || len(f.Certificates) != 1 {
+				t.Fatalf("Parse(DER ending in 0x%02x) = %v, %v", last, f, err)
+			}
+		}
+		return
+	}
+	// (252/256)^4096 is about e^-64: this does not happen.
+	t.Fatal("no certificate ending in white space came up in 4096 tries")
+}
