@@ -78,7 +78,7 @@ Flags:
   --client-cert FILE     present this client certificate when asked
   --client-key FILE      its private key
   --concurrency N        targets inspected at once                      [8]
-  --per-host N           connections open at once to one endpoint       [4]
+  --per-host N           connections open at once to one endpoint       [5]
   --input FILE           read more targets from FILE, one per line, # comments
   --version              print the version and exit
 
@@ -129,7 +129,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.clientCert, "client-cert", "", "")
 	fs.StringVar(&cfg.clientKey, "client-key", "", "")
 	fs.IntVar(&cfg.concurrency, "concurrency", 8, "")
-	fs.IntVar(&cfg.perHost, "per-host", 4, "")
+	fs.IntVar(&cfg.perHost, "per-host", 5, "")
 	fs.StringVar(&cfg.input, "input", "", "")
 	fs.BoolVar(&cfg.version, "version", false, "")
 	// Flags may follow targets: parse, take the next target, parse on.

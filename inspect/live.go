@@ -266,6 +266,11 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	for i, v := range []uint16{wire.VersionTLS10, wire.VersionTLS11, wire.VersionTLS13} {
 		byVersion[v] = results[i+1]
 	}
+	if err := allTimedOut(results, fh.err); err != nil {
+		// A server that answers nothing in time will not answer one more
+		// ClientHello either: stop at one timeout's worth of waiting.
+		return Report{}, err
+	}
 	if pol.err == nil && pol.flight.Version == wire.VersionTLS12 {
 		byVersion[wire.VersionTLS12] = pol
 	} else {
@@ -365,6 +370,23 @@ func noChainError(addr string, pol, full error) error {
 	}
 	return fmt.Errorf("%s: no handshake showed a certificate chain: policy handshake: %s; %w",
 		addr, strings.TrimPrefix(pol.Error(), addr+": "), full)
+}
+
+// allTimedOut returns the first probe's error when every probe and the full
+// handshake ran out of time, and nil otherwise.
+func allTimedOut(probes []probe, full error) error {
+	timedOut := func(err error) bool {
+		return err != nil && (errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded))
+	}
+	if !timedOut(full) {
+		return nil
+	}
+	for _, pr := range probes {
+		if !timedOut(pr.err) {
+			return nil
+		}
+	}
+	return probes[0].err
 }
 
 // fatalProbeError returns an error when no probe reached a TLS server: the

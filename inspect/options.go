@@ -40,7 +40,9 @@ type Options struct {
 	// Ciphers asks for every accepted cipher suite to be enumerated.
 	Ciphers bool
 	// PerHost bounds the connections open at once to one endpoint; zero
-	// means 4.
+	// means 5, the connections of the default inspection (the policy's
+	// handshake, three version probes, one full handshake), so that they
+	// all run at once and a silent server costs one timeout, not two.
 	PerHost int
 	// ClientCertificate is presented when the server asks for one.
 	ClientCertificate *tls.Certificate
@@ -90,7 +92,7 @@ func (o *Options) perHost() int {
 	if o.PerHost > 0 {
 		return o.PerHost
 	}
-	return 4
+	return 5
 }
 
 func (o *Options) progress(p Progress) {
