@@ -356,6 +356,9 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 		} else if res.report.Verdict == inspect.VerdictFail && code == exitPass {
 			code = exitFail
 		}
+		for _, n := range res.report.Notes {
+			fmt.Fprintf(stderr, "chainscope: warning: %s: %s\n", ui.Sanitize(res.report.Target), ui.Sanitize(n))
+		}
 		var err error
 		if cfg.json {
 			err = enc.Encode(&res.report)

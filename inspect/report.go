@@ -218,7 +218,7 @@ type Trust struct {
 	Store   string `json:"store"`
 	Trusted bool   `json:"trusted"`
 	// RootSubject names the store root the path ends at, when one was found.
-	RootSubject string `json:"root_subject,omitempty"`
+	RootSubject string `json:"root_subject"`
 	// RootPresented is true when that root was also sent by the server.
 	RootPresented bool `json:"root_presented"`
 	// RootSHA256 and RootNotAfter describe the store root.
