@@ -230,65 +230,101 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 		return Report{}, err
 	}
 	p := &prober{addr: addr, opts: opts, sem: make(chan struct{}, opts.perHost())}
+	hs, err := p.handshakes(ctx, t.Arg, sni)
+	if err != nil {
+		return Report{}, err
+	}
+	info := hs.tlsInfo(addr)
+	certs, err := hs.chain(addr, info)
+	if err != nil {
+		return Report{}, err
+	}
+	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, opts.Policy.ClientAuth)
+	if opts.Ciphers {
+		opts.progress(Progress{Target: t.Arg, Step: "cipher suites"})
+		enumerateCiphers(ctx, p, info, hs.byVersion, opts, sni, t.Arg)
+	}
+	info.Handshakes = int(p.conns.Load())
 
-	// The policy's handshake and the probes for the other versions run at
-	// once; TLS 1.2 is probed with every suite only when the policy's own
-	// TLS 1.2 handshake did not already show that the server speaks it.
-	hellos := []*wire.ClientHello{policyHello(opts.Policy, sni)}
-	for _, v := range probeVersions {
-		if v != wire.VersionTLS12 {
-			hellos = append(hellos, versionHello(v, sni))
-		}
+	r := newReport(t, opts, SourceTLS, sn)
+	r.TLS = info
+	r.Checks = []Check{
+		protocolCheck(opts.Policy, hs.policy, info),
+		cipherCheck(opts.Policy, hs.policy, info),
+		clientAuthCheck(opts.Policy, info),
+	}
+	judge(&r, certs, opts)
+	return r, nil
+}
+
+// handshakes is what the first round of connections showed.
+type handshakes struct {
+	// policy is the policy's own handshake.
+	policy probe
+	// byVersion holds, per protocol version, the probe that asked for it
+	// (for TLS 1.2, the policy's handshake when it negotiated TLS 1.2).
+	byVersion  map[uint16]probe
+	full       fullHandshakeResult
+	clientCert bool
+}
+
+// handshakes runs the policy's handshake, the TLS 1.0, 1.1 and 1.3 probes
+// and a full crypto/tls handshake at once, then a TLS 1.2 probe with every
+// suite only when the policy's own handshake did not show TLS 1.2. It
+// fails when no connection reached a TLS server.
+func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes, error) {
+	hellos := []*wire.ClientHello{policyHello(p.opts.Policy, sni)}
+	versions := []uint16{wire.VersionTLS10, wire.VersionTLS11, wire.VersionTLS13}
+	for _, v := range versions {
+		hellos = append(hellos, versionHello(v, sni))
 	}
 	results := make([]probe, len(hellos))
 	var done atomic.Int32
 	var wg sync.WaitGroup
-	// A complete crypto/tls handshake runs beside them, for what only a
-	// full handshake shows: the TLS 1.3 chain and CertificateRequest,
-	// ALPN, a stapled OCSP response, acceptance of --client-cert.
-	var fh fullHandshakeResult
+	// The full handshake shows what only a complete one can: the TLS 1.3
+	// chain and CertificateRequest, ALPN, a stapled OCSP response,
+	// acceptance of --client-cert.
+	hs := handshakes{byVersion: map[uint16]probe{}, clientCert: p.opts.ClientCertificate != nil}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		fh = p.fullHandshake(ctx, sni, opts)
+		hs.full = p.fullHandshake(ctx, sni, p.opts)
 	}()
 	for i, h := range hellos {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			results[i] = p.run(ctx, h, wire.Limits{})
-			opts.progress(Progress{Target: t.Arg, Step: "handshakes", Done: int(done.Add(1)), Total: len(hellos)})
+			p.opts.progress(Progress{Target: target, Step: "handshakes", Done: int(done.Add(1)), Total: len(hellos)})
 		}()
 	}
 	wg.Wait()
-	pol := results[0]
-	byVersion := map[uint16]probe{}
-	for i, v := range []uint16{wire.VersionTLS10, wire.VersionTLS11, wire.VersionTLS13} {
-		byVersion[v] = results[i+1]
+	hs.policy = results[0]
+	for i, v := range versions {
+		hs.byVersion[v] = results[i+1]
 	}
-	if err := allTimedOut(results, fh.err); err != nil {
+	if err := allTimedOut(results, hs.full.err); err != nil {
 		// A server that answers nothing in time will not answer one more
 		// ClientHello either: stop at one timeout's worth of waiting.
-		return Report{}, err
+		return hs, err
 	}
-	if pol.err == nil && pol.flight.Version == wire.VersionTLS12 {
-		byVersion[wire.VersionTLS12] = pol
+	if pol := hs.policy; pol.err == nil && pol.flight.Version == wire.VersionTLS12 {
+		hs.byVersion[wire.VersionTLS12] = pol
 	} else {
-		opts.progress(Progress{Target: t.Arg, Step: "TLS 1.2 probe"})
-		byVersion[wire.VersionTLS12] = p.run(ctx, versionHello(wire.VersionTLS12, sni), wire.Limits{})
+		p.opts.progress(Progress{Target: target, Step: "TLS 1.2 probe"})
+		hs.byVersion[wire.VersionTLS12] = p.run(ctx, versionHello(wire.VersionTLS12, sni), wire.Limits{})
 	}
-	if err := fatalProbeError(append(results, byVersion[wire.VersionTLS12])); err != nil {
-		return Report{}, err
-	}
+	return hs, fatalProbeError(append(results, hs.byVersion[wire.VersionTLS12]))
+}
 
-	r := newReport(t, opts, SourceTLS, sn)
+// tlsInfo is what the handshakes say about the server, chain aside.
+func (hs handshakes) tlsInfo(addr string) *TLSInfo {
 	info := &TLSInfo{Address: addr, Versions: map[string]bool{}}
-	r.TLS = info
 	for _, v := range probeVersions {
-		pr := byVersion[v]
+		pr := hs.byVersion[v]
 		info.Versions[wire.VersionName(v)] = pr.err == nil && pr.flight.Version == v
 	}
-	if pol.err == nil {
+	if pol := hs.policy; pol.err == nil {
 		f := pol.flight
 		info.Version = wire.VersionName(f.Version)
 		info.CipherSuite = wire.SuiteName(f.CipherSuite)
@@ -299,65 +335,53 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	} else {
 		info.PolicyHandshakeError = oneLine(pol.err.Error())
 	}
-
-	// The chain as sent: from the policy's handshake, else from the first
-	// clear-text probe that carried one, else from a full handshake.
-	var chainFlight *wire.ServerFlight
-	for _, pr := range []probe{pol, byVersion[wire.VersionTLS12], byVersion[wire.VersionTLS11], byVersion[wire.VersionTLS10]} {
-		if pr.err == nil && len(pr.flight.Certificates) > 0 {
-			chainFlight = pr.flight
-			break
-		}
-	}
-	var certs []*x509.Certificate
-	if chainFlight != nil {
-		for i, der := range chainFlight.Certificates {
-			c, err := x509.ParseCertificate(der)
-			if err != nil {
-				return Report{}, fmt.Errorf("%s: certificate %d of the chain: malformed: %w", addr, i, err)
-			}
-			certs = append(certs, c)
-		}
-		if cr := chainFlight.CertificateRequest; cr != nil {
-			info.ClientAuth.Requested = true
-			info.ClientAuth.AcceptableCAs = caNames(cr.CANames)
-		}
-	}
+	fh := hs.full
 	info.FullHandshake = fh.summary()
-	if chainFlight == nil {
-		if fh.err != nil && len(fh.certs) == 0 {
-			return Report{}, noChainError(addr, pol.err, fh.cause)
-		}
-		certs = fh.certs
-		info.ClientAuth.Requested = fh.requested
-		info.ClientAuth.AcceptableCAs = fh.cas
-	}
 	info.ALPN = fh.alpn
 	info.OCSPStapled = info.OCSPStapled || fh.ocsp
-	if opts.ClientCertificate != nil {
+	if hs.clientCert {
 		info.ClientAuth.Presented = true
 		info.ClientAuth.Accepted = fh.err == nil
 		if fh.err != nil {
 			info.ClientAuth.AcceptError = oneLine(fh.err.Error())
 		}
 	}
-	if info.ClientAuth.AcceptableCAs == nil {
-		info.ClientAuth.AcceptableCAs = []string{}
-	}
-	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, opts.Policy.ClientAuth)
-	if opts.Ciphers {
-		opts.progress(Progress{Target: t.Arg, Step: "cipher suites"})
-		enumerateCiphers(ctx, p, info, byVersion, opts, sni, t.Arg)
-	}
-	info.Handshakes = int(p.conns.Load())
+	info.ClientAuth.AcceptableCAs = []string{}
+	return info
+}
 
-	r.Checks = []Check{
-		protocolCheck(opts.Policy, pol, info),
-		cipherCheck(opts.Policy, pol, info),
-		clientAuthCheck(opts.Policy, info),
+// chain returns the certificates as sent — from the policy's handshake,
+// else from the first clear-text probe that carried them, else from the
+// full handshake — and fills in the client-certificate request that came
+// with them.
+func (hs handshakes) chain(addr string, info *TLSInfo) ([]*x509.Certificate, error) {
+	for _, pr := range []probe{hs.policy, hs.byVersion[wire.VersionTLS12], hs.byVersion[wire.VersionTLS11], hs.byVersion[wire.VersionTLS10]} {
+		if pr.err != nil || len(pr.flight.Certificates) == 0 {
+			continue
+		}
+		var certs []*x509.Certificate
+		for i, der := range pr.flight.Certificates {
+			c, err := x509.ParseCertificate(der)
+			if err != nil {
+				return nil, fmt.Errorf("%s: certificate %d of the chain: malformed: %w", addr, i, err)
+			}
+			certs = append(certs, c)
+		}
+		if cr := pr.flight.CertificateRequest; cr != nil {
+			info.ClientAuth.Requested = true
+			info.ClientAuth.AcceptableCAs = caNames(cr.CANames)
+		}
+		return certs, nil
 	}
-	judge(&r, certs, opts)
-	return r, nil
+	fh := hs.full
+	if fh.err != nil && len(fh.certs) == 0 {
+		return nil, noChainError(addr, hs.policy.err, fh.cause)
+	}
+	info.ClientAuth.Requested = fh.requested
+	if fh.cas != nil {
+		info.ClientAuth.AcceptableCAs = fh.cas
+	}
+	return fh.certs, nil
 }
 
 // noChainError says why no handshake showed a chain, the sender's own
