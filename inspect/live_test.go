@@ -126,6 +126,13 @@ func TestLiveGoServers(t *testing.T) {
 			version:    "TLS 1.2", requested: true, cas: 1, accepted: true,
 		},
 		{
+			name:      "tls 1.3 only, client certificate required",
+			cfg:       &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientPool, MinVersion: tls.VersionTLS13},
+			want:      map[string]Status{CheckProtocol: StatusFail, CheckOrder: StatusPass, CheckRoot: StatusPass, CheckClientAuth: StatusInfo},
+			versions:  map[string]bool{"TLS 1.2": false, "TLS 1.3": true},
+			requested: true, cas: 1,
+		},
+		{
 			name:    "client certificate optional",
 			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
 			want:    map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusInfo},
