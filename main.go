@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -219,7 +220,7 @@ func buildOptions(cfg *config, stdin io.Reader) (inspect.Options, error) {
 	if !ok {
 		p, err := policy.Load(cfg.policy)
 		if err != nil {
-			return opts, fmt.Errorf("--policy %s: %w (built in: %s)", cfg.policy, err, strings.Join(policy.Names(), ", "))
+			return opts, fmt.Errorf("--policy %s: %w (built in: %s)", cfg.policy, withoutPath(err), strings.Join(policy.Names(), ", "))
 		}
 		pol = p
 	}
@@ -243,7 +244,7 @@ func buildOptions(cfg *config, stdin io.Reader) (inspect.Options, error) {
 	if cfg.clientCert != "" {
 		kp, err := tls.LoadX509KeyPair(cfg.clientCert, cfg.clientKey)
 		if err != nil {
-			return opts, fmt.Errorf("--client-cert %s: %w", cfg.clientCert, err)
+			return opts, fmt.Errorf("--client-cert %s, --client-key %s: %w", cfg.clientCert, cfg.clientKey, withoutPath(err))
 		}
 		opts.ClientCertificate = &kp
 	}
@@ -259,9 +260,19 @@ func loadStore(name string) (*trust.Store, error) {
 	}
 	s, err := trust.LoadFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("--roots: %w", err)
+		return nil, err
 	}
 	return s, nil
+}
+
+// withoutPath drops the "open FILE" of an error whose message names the
+// file already.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // parseTime reads --at: RFC 3339, or a date meaning midnight UTC.

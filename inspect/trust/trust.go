@@ -13,6 +13,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime/debug"
 
@@ -178,14 +179,18 @@ const maxBundle = 32 << 20
 func LoadFile(path string) (*Store, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("roots %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("roots file %s: %w", path, err)
 	}
 	if fi.Size() > maxBundle {
 		return nil, fmt.Errorf("roots %s: %d bytes, more than the %d a bundle may have", path, fi.Size(), maxBundle)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("roots %w", err)
+		return nil, fmt.Errorf("roots file %w", err)
 	}
 	s, err := parseBundle("file", path, path, data)
 	if err != nil {
