@@ -20,7 +20,13 @@ import (
 // chain (as presented) and stops with the test.
 func testServer(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	return testServerOn(t, "127.0.0.1:0", cfg)
+}
+
+// testServerOn is testServer on the given listen address.
+func testServerOn(t *testing.T, listen string, cfg *tls.Config) string {
+	t.Helper()
+	ln, err := tls.Listen("tcp", listen, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,5 +288,37 @@ func TestLivePolicyWithTLS13(t *testing.T) {
 	}
 	if r.Policy != "modern" || len(r.Chain) != 2 {
 		t.Errorf("policy %q, chain %d, want modern and 2", r.Policy, len(r.Chain))
+	}
+}
+
+// TestLiveTargetForms: the same server reached as host:port and as an https
+// URL with a path, and another over IPv6 loopback as [::1]:port.
+func TestLiveTargetForms(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Test Root")
+	leaf := testpki.Leaf(t, root, "example.test")
+	cfg := &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf)}}
+	addr := testServer(t, cfg)
+	targets := map[string]string{ // target -> address that must answer
+		addr:                                    addr,
+		"https://" + addr + "/hooks/pd?x=1#top": addr,
+	}
+	if ln, err := net.Listen("tcp", "[::1]:0"); err == nil {
+		ln.Close()
+		v6 := testServerOn(t, "[::1]:0", cfg)
+		targets[v6] = v6
+	} else {
+		t.Logf("no IPv6 loopback here (%v): [::1]:port is covered by TestParseTarget only", err)
+	}
+	store := trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})
+	for arg, want := range targets {
+		r, err := inspectAddr(t, arg, Options{Store: store})
+		if err != nil {
+			t.Errorf("Inspect(%s) error = %v", arg, err)
+			continue
+		}
+		if r.Target != arg || r.Verdict != VerdictPass || r.TLS.Address != want {
+			t.Errorf("Inspect(%s) = target %q verdict %s via %s, want pass via %s", arg, r.Target, r.Verdict, r.TLS.Address, want)
+		}
 	}
 }
