@@ -338,6 +338,17 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 	for i := range results {
 		results[i] = make(chan result, 1)
 	}
+	// Progress on stderr only when it is a terminal that stdout does not
+	// share: a person watching a redirected run.
+	var progressOut io.Writer
+	if isTerminal(stderr) && !isTerminal(stdout) {
+		progressOut = stderr
+	}
+	progress := newProgressLine(progressOut, len(cfg.targets))
+	defer progress.clear()
+	if progressOut != nil {
+		opts.Progress = progress.step
+	}
 	sem := make(chan struct{}, cfg.concurrency)
 	var wg sync.WaitGroup
 	go func() {
@@ -358,6 +369,7 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 	code := exitPass
 	for i := range cfg.targets {
 		res := <-results[i]
+		progress.clear()
 		if res.err != nil {
 			code = exitError
 			fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(res.report.Error))
@@ -383,6 +395,7 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 			fmt.Fprintf(stderr, "chainscope: error: write report: %v\n", err)
 			return exitError
 		}
+		progress.finished()
 	}
 	wg.Wait()
 	return code
