@@ -26,6 +26,12 @@ type chain struct {
 	// anchor itself (same subject and key), or -1 when the anchor was taken
 	// from the store.
 	anchorAt int
+	// anchorSeen is the position of the presented certificate the anchor
+	// was found as: the root itself, or another certificate with its
+	// subject and key (a cross-signed or re-signed copy); -1 when the
+	// anchor came from the store as the issuer of the path's last
+	// certificate.
+	anchorSeen int
 	// missing is the certificate whose issuer is neither presented nor in
 	// the store, -1 when none.
 	missing int
@@ -46,6 +52,7 @@ func analyzeChain(certs []*x509.Certificate, store *trust.Store) *chain {
 		certs:        certs,
 		sums:         make([][32]byte, n),
 		anchorAt:     -1,
+		anchorSeen:   -1,
 		missing:      -1,
 		selfSigned:   make([]bool, n),
 		issuedByNext: make([]bool, n),
@@ -150,6 +157,7 @@ func (ch *chain) walk(store *trust.Store) {
 		c := ch.certs[cur]
 		if r := store.Find(c); r != nil {
 			ch.anchor = r
+			ch.anchorSeen = cur
 			if bytes.Equal(r.Cert.Raw, c.Raw) {
 				ch.anchorAt = cur
 			}
@@ -189,15 +197,47 @@ func (ch *chain) walk(store *trust.Store) {
 	}
 }
 
-// pathCerts returns the certificates of the path, with root appended when
-// it is not presented.
-func (ch *chain) pathCerts(root *trust.Root) []*x509.Certificate {
-	out := make([]*x509.Certificate, 0, len(ch.path)+1)
+// judgedCert is a certificate on the path as a verifier judges it; pos is
+// its presented position, or -1 for the store root.
+type judgedCert struct {
+	pos  int
+	cert *x509.Certificate
+}
+
+// name names the certificate in a sentence.
+func (j judgedCert) name() string {
+	if j.pos < 0 {
+		return "store root " + shortName(j.cert)
+	}
+	return at(j.pos, j.cert)
+}
+
+// judged returns the path as a verifier judges it: the presented
+// certificates from the leaf, then the store root. A presented certificate
+// with the anchor's subject and key stands for the anchor and is replaced
+// by the store's copy, as verifiers do (Java's PKIXValidator stops at such
+// a certificate; Go's path builder anchors there): an expired cross-sign of
+// a trusted root costs nothing.
+func (ch *chain) judged(root *trust.Root) []judgedCert {
+	out := make([]judgedCert, 0, len(ch.path)+1)
 	for _, p := range ch.path {
-		out = append(out, ch.certs[p])
+		if p == ch.anchorSeen && p != ch.anchorAt {
+			break
+		}
+		out = append(out, judgedCert{p, ch.certs[p]})
 	}
 	if root != nil && ch.anchorAt < 0 {
-		out = append(out, root.Cert)
+		out = append(out, judgedCert{-1, root.Cert})
+	}
+	return out
+}
+
+// pathCerts returns the certificates of the path as a verifier judges it
+// (see judged).
+func (ch *chain) pathCerts(root *trust.Root) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, j := range ch.judged(root) {
+		out = append(out, j.cert)
 	}
 	return out
 }

@@ -62,6 +62,10 @@ func TestChainChecks(t *testing.T) {
 	notCA := testpki.Leaf(t, inter, "Not A CA")
 	underLeaf := testpki.Leaf(t, notCA, "example.test")
 	clientOnly := testpki.Leaf(t, inter, "example.test", testpki.EKU(x509.ExtKeyUsageClientAuth))
+	// The store root cross-signed by an old root, that copy long expired:
+	// verifiers anchor at the trusted root and never judge the copy.
+	oldRoot := testpki.Root(t, "Old Root", testpki.Validity(testpki.Epoch.AddDate(-10, 0, 0), testpki.Epoch.AddDate(-1, 0, 0)))
+	crossExpired := testpki.Intermediate(t, oldRoot, "Test Root", testpki.Key(root.Key), testpki.Validity(testpki.Epoch.AddDate(-5, 0, 0), testpki.Epoch.AddDate(-1, 0, 0)))
 	// A look-alike: same subject name as inter, different key.
 	fakeInt := testpki.Intermediate(t, priv, "Test Int")
 
@@ -199,6 +203,11 @@ func TestChainChecks(t *testing.T) {
 			name: "no server name", certs: []*testpki.Cert{leaf, inter},
 			want: want{CheckHostname: StatusSkip},
 			path: "#0 -> #1 -> store", trusted: true, roles: "leaf intermediate",
+		},
+		{
+			name: "expired cross-sign of the store root", certs: []*testpki.Cert{leaf, inter, crossExpired},
+			want: want{CheckOrder: StatusPass, CheckComplete: StatusPass, CheckExtra: StatusPass, CheckRoot: StatusPass, CheckValidity: StatusPass},
+			path: "#0 -> #1 -> #2 -> store", trusted: true, roles: "leaf intermediate intermediate",
 		},
 		{
 			name: "issuer is not a CA", certs: []*testpki.Cert{underLeaf, notCA, inter},

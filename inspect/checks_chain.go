@@ -222,26 +222,16 @@ func rootCheck(ch *chain, storeName string) Check {
 // within its validity period at the evaluation time.
 func validityCheck(ch *chain, now time.Time) Check {
 	c := Check{ID: CheckValidity, Title: "Certificates within their validity"}
-	type item struct {
-		name string
-		cert *x509.Certificate
-	}
-	var items []item
-	for _, p := range ch.path {
-		items = append(items, item{at(p, ch.certs[p]), ch.certs[p]})
-	}
-	if ch.anchor != nil && ch.anchorAt < 0 {
-		items = append(items, item{"store root " + shortName(ch.anchor.Cert), ch.anchor.Cert})
-	}
+	items := ch.judged(ch.anchor)
 	var bad, soon []string
 	for _, it := range items {
 		switch {
 		case now.Before(it.cert.NotBefore):
-			bad = append(bad, fmt.Sprintf("%s is not valid before %s", it.name, it.cert.NotBefore.UTC().Format(time.RFC3339)))
+			bad = append(bad, fmt.Sprintf("%s is not valid before %s", it.name(), it.cert.NotBefore.UTC().Format(time.RFC3339)))
 		case now.After(it.cert.NotAfter):
-			bad = append(bad, fmt.Sprintf("%s expired on %s", it.name, it.cert.NotAfter.UTC().Format(time.RFC3339)))
+			bad = append(bad, fmt.Sprintf("%s expired on %s", it.name(), it.cert.NotAfter.UTC().Format(time.RFC3339)))
 		case it.cert.NotAfter.Sub(now) < expiryWarning:
-			soon = append(soon, fmt.Sprintf("%s expires in %s, on %s", it.name, daysLeft(it.cert.NotAfter.Sub(now)), it.cert.NotAfter.UTC().Format(time.RFC3339)))
+			soon = append(soon, fmt.Sprintf("%s expires in %s, on %s", it.name(), daysLeft(it.cert.NotAfter.Sub(now)), it.cert.NotAfter.UTC().Format(time.RFC3339)))
 		}
 	}
 	when := now.Format(time.RFC3339)
@@ -310,21 +300,16 @@ func truncateList(s []string, n int) []string {
 func strengthCheck(ch *chain) Check {
 	c := Check{ID: CheckStrength, Title: "Keys and signatures strong enough"}
 	var weak []string
-	for _, p := range ch.path {
-		cert := ch.certs[p]
-		if w := weakKey(cert); w != "" {
-			weak = append(weak, fmt.Sprintf("%s has %s", at(p, cert), w))
+	for _, j := range ch.judged(ch.anchor) {
+		if w := weakKey(j.cert); w != "" {
+			weak = append(weak, fmt.Sprintf("%s has %s", j.name(), w))
 		}
-		if !ch.selfSigned[p] && p != ch.anchorAt {
-			switch cert.SignatureAlgorithm {
+		isRoot := j.pos < 0 || j.pos == ch.anchorAt || ch.selfSigned[j.pos]
+		if !isRoot {
+			switch j.cert.SignatureAlgorithm {
 			case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
-				weak = append(weak, fmt.Sprintf("%s is signed with %s", at(p, cert), cert.SignatureAlgorithm))
+				weak = append(weak, fmt.Sprintf("%s is signed with %s", j.name(), j.cert.SignatureAlgorithm))
 			}
-		}
-	}
-	if ch.anchor != nil && ch.anchorAt < 0 {
-		if w := weakKey(ch.anchor.Cert); w != "" {
-			weak = append(weak, fmt.Sprintf("store root %s has %s", shortName(ch.anchor.Cert), w))
 		}
 	}
 	if len(weak) == 0 {

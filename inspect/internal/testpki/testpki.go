@@ -37,7 +37,10 @@ type Cert struct {
 // Option adjusts a certificate template before it is signed.
 type Option func(*x509.Certificate, *keySpec)
 
-type keySpec struct{ rsaBits int }
+type keySpec struct {
+	rsaBits int
+	key     crypto.Signer
+}
 
 // Validity sets the validity period.
 func Validity(from, to time.Time) Option {
@@ -71,6 +74,9 @@ func AIA(url string) Option {
 
 func newKey(t testing.TB, k keySpec) crypto.Signer {
 	t.Helper()
+	if k.key != nil {
+		return k.key
+	}
 	var key crypto.Signer
 	var err error
 	if k.rsaBits > 0 {
@@ -180,4 +186,10 @@ func ClientAuth() Option {
 // EKU replaces the extended key usages.
 func EKU(usages ...x509.ExtKeyUsage) Option {
 	return func(t *x509.Certificate, _ *keySpec) { t.ExtKeyUsage = usages }
+}
+
+// Key gives the certificate an existing key: with the same subject, a
+// cross-signed or re-signed copy of another certificate.
+func Key(k crypto.Signer) Option {
+	return func(_ *x509.Certificate, ks *keySpec) { ks.key = k }
 }
