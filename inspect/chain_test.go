@@ -126,7 +126,7 @@ func TestChainChecks(t *testing.T) {
 			certs: []*testpki.Cert{leaf2, inter},
 			want:  want{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusFail},
 			path:  "#0", roles: "leaf unrelated",
-			fix: map[string]string{CheckComplete: "add the intermediate CN=Test Int 2 right after CN=deep.test in your certificate file (its CA publishes it at http://ca.test/int2.der)"},
+			fix: map[string]string{CheckComplete: "if CN=Test Int 2 is an intermediate, add it right after CN=deep.test in your certificate file (its CA publishes it at http://ca.test/int2.der); if it is a root"},
 		},
 		{
 			name:  "duplicate intermediate",

@@ -103,10 +103,14 @@ func completeCheck(ch *chain, storeName string) Check {
 		m := ch.certs[ch.missing]
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the issuer of %s, %s, is neither presented nor in the %s", at(ch.missing, m), issuerName(m), storeName)
-		c.Fix = fmt.Sprintf("add the intermediate %s right after %s in your certificate file", issuerName(m), shortName(m))
+		// Without the issuer in hand there is no telling an intermediate
+		// left out from a root the store does not include (a removed or
+		// private CA), so the fix covers both.
+		c.Fix = fmt.Sprintf("if %s is an intermediate, add it right after %s in your certificate file", issuerName(m), shortName(m))
 		if len(m.IssuingCertificateURL) > 0 {
 			c.Fix += fmt.Sprintf(" (its CA publishes it at %s)", m.IssuingCertificateURL[0])
 		}
+		c.Fix += fmt.Sprintf("; if it is a root, the %s does not include it: get a certificate that chains to a root it does", storeName)
 	default:
 		top := ch.path[len(ch.path)-1]
 		c.Status = StatusFail
@@ -213,7 +217,7 @@ func rootCheck(ch *chain, storeName string) Check {
 		m := ch.certs[ch.missing]
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("no root of the %s was reached: the path stops at %s, whose issuer %s is missing", storeName, at(ch.missing, m), issuerName(m))
-		c.Fix = "add the missing intermediate (see chain.complete); if it still ends outside the store, get a certificate from a CA in the store"
+		c.Fix = fmt.Sprintf("add the missing intermediate (see chain.complete); if %s is itself a root, get a certificate from a CA in the %s", issuerName(m), storeName)
 	}
 	return c
 }
