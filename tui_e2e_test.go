@@ -10,19 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// needTool skips when an outside program is missing, unless
-// CHAINSCOPE_E2E=require (as in CI).
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CHAINSCOPE_E2E") == "require" {
-			t.Fatalf("%s is not installed and CHAINSCOPE_E2E=require", name)
-		}
-		t.Skipf("%s is not installed (apt-get install %s)", name, name)
-	}
-}
+	"chainscope/internal/e2e"
+)
 
 // serveChainOK serves testdata/chain-ok.pem with crypto/tls on 127.0.0.1.
 func serveChainOK(t *testing.T) string {
@@ -56,7 +46,7 @@ func serveChainOK(t *testing.T) string {
 // reads the screen, presses keys and checks that q exits with the terminal
 // restored.
 func TestTUIInTmux(t *testing.T) {
-	needTool(t, "tmux")
+	e2e.NeedTool(t, "tmux")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "chainscope")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

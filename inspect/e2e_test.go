@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,27 +13,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"chainscope/inspect/internal/testpki"
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
 	"chainscope/inspect/wire"
+	"chainscope/internal/e2e"
 )
-
-// needTool skips the test when an outside program is missing, unless
-// CHAINSCOPE_E2E=require (as in CI), where a missing program fails it.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CHAINSCOPE_E2E") == "require" {
-			t.Fatalf("%s is not installed and CHAINSCOPE_E2E=require", name)
-		}
-		t.Skipf("%s is not installed (apt-get install %s, or set CHAINSCOPE_E2E=require to fail instead)", name, name)
-	}
-	return path
-}
 
 // e2ePKI is an RSA hierarchy written to files for outside servers.
 type e2ePKI struct {
@@ -73,53 +58,16 @@ func newE2EPKI(t *testing.T) *e2ePKI {
 	return p
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// startServer runs a server process, waits until its port accepts, and
-// kills it by pid when the test ends.
-func startServer(t *testing.T, port int, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	var stderr bytes.Buffer
-	cmd.Stdout = &stderr
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for i := 0; i < 200; i++ {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return addr
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	t.Fatalf("%s did not listen on %s: %s", name, addr, stderr.String())
-	return ""
-}
-
 // sServer starts openssl s_server with the leaf and extra arguments.
 func sServer(t *testing.T, p *e2ePKI, args ...string) string {
-	port := freePort(t)
+	port := e2e.FreePort(t)
 	base := []string{"s_server", "-accept", fmt.Sprintf("127.0.0.1:%d", port), "-cert", p.leafPEM, "-key", p.keyPEM, "-quiet"}
-	return startServer(t, port, "openssl", append(base, args...)...)
+	return e2e.StartServer(t, port, "openssl", append(base, args...)...)
 }
 
 func TestOpenSSLServers(t *testing.T) {
 	t.Parallel()
-	needTool(t, "openssl")
+	e2e.NeedTool(t, "openssl")
 	p := newE2EPKI(t)
 	tests := []struct {
 		name    string
@@ -194,7 +142,7 @@ func TestOpenSSLServers(t *testing.T) {
 // are what openssl s_client sees offered the same suites.
 func TestAgreesWithSClient(t *testing.T) {
 	t.Parallel()
-	needTool(t, "openssl")
+	e2e.NeedTool(t, "openssl")
 	p := newE2EPKI(t)
 	var names []string
 	for _, s := range policy.PagerDutySuites() {
@@ -253,9 +201,9 @@ func TestAgreesWithSClient(t *testing.T) {
 // certificate, as an operator's nginx would.
 func TestNginx(t *testing.T) {
 	t.Parallel()
-	nginx := needTool(t, "nginx")
+	nginx := e2e.NeedTool(t, "nginx")
 	p := newE2EPKI(t)
-	port := freePort(t)
+	port := e2e.FreePort(t)
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
 pid %[1]s/nginx.pid;
@@ -285,7 +233,7 @@ http {
 	if err := os.WriteFile(cf, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addr := startServer(t, port, nginx, "-p", p.dir, "-c", cf, "-e", filepath.Join(p.dir, "error.log"))
+	addr := e2e.StartServer(t, port, nginx, "-p", p.dir, "-c", cf, "-e", filepath.Join(p.dir, "error.log"))
 	r, err := inspectAddr(t, addr, Options{Store: p.store})
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +259,7 @@ http {
 // completes a handshake with, X running over every suite OpenSSL knows.
 func TestCiphersAgreeWithOpenSSL(t *testing.T) {
 	t.Parallel()
-	needTool(t, "openssl")
+	e2e.NeedTool(t, "openssl")
 	p := newE2EPKI(t)
 	addr := sServer(t, p, "-cert_chain", p.interPEM, "-min_protocol", "TLSv1",
 		"-cipher", "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA256:AES128-SHA:CAMELLIA256-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA:@SECLEVEL=0",

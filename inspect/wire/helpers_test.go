@@ -13,7 +13,6 @@ import (
 	"io"
 	"math/big"
 	"net"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -541,6 +540,3 @@ func newPKI() (*testPKI, error) {
 	}
 	return p, nil
 }
-
-// e2eRequired reports whether CHAINSCOPE_E2E=require turns skips into failures.
-func e2eRequired() bool { return os.Getenv("CHAINSCOPE_E2E") == "require" }

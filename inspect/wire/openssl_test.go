@@ -1,51 +1,24 @@
 package wire
 
 import (
+	"chainscope/internal/e2e"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
-
-// requireOpenSSL returns the openssl binary, or skips the test when there
-// is none, unless CHAINSCOPE_E2E=require, which makes that a failure.
-func requireOpenSSL(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		if e2eRequired() {
-			t.Fatalf("openssl not on PATH and CHAINSCOPE_E2E=require")
-		}
-		t.Skip("openssl not on PATH; set CHAINSCOPE_E2E=require to fail instead")
-	}
-	return path
-}
-
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // opensslServer starts `openssl s_server` with the RSA test chain and extra
 // arguments, waits until it accepts connections, and returns its address.
 // The process is killed by pid when the test ends.
 func opensslServer(t *testing.T, args ...string) string {
 	t.Helper()
-	bin := requireOpenSSL(t)
+	bin := e2e.NeedTool(t, "openssl")
 	p := getPKI(t)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
@@ -65,34 +38,9 @@ func opensslServer(t *testing.T, args ...string) string {
 		}
 	}
 
-	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
-	cmd := exec.Command(bin, append([]string{"s_server", "-accept", addr, "-cert", certFile,
-		"-key", keyFile, "-cert_chain", chainFile, "-quiet"}, args...)...)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	stdin, err := cmd.StdinPipe() // s_server stops at end of input; keep it open
-	if err != nil {
-		t.Fatalf("stdin pipe: %v", err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start openssl s_server: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		stdin.Close()
-		cmd.Wait()
-	})
-	for i := 0; ; i++ {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			return addr
-		}
-		if i == 100 {
-			t.Fatalf("openssl s_server %s never accepted: %v\n%s", strings.Join(args, " "), err, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	port := e2e.FreePort(t)
+	return e2e.StartServer(t, port, bin, append([]string{"s_server", "-accept", "127.0.0.1:" + strconv.Itoa(port),
+		"-cert", certFile, "-key", keyFile, "-cert_chain", chainFile, "-quiet"}, args...)...)
 }
 
 func TestOpenSSLServer(t *testing.T) {

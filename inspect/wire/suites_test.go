@@ -3,6 +3,7 @@ package wire
 import (
 	"bufio"
 	"bytes"
+	"chainscope/internal/e2e"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -258,13 +259,7 @@ var opensslCiphersLine = regexp.MustCompile(`^\s*0x([0-9A-F]{2}),0x([0-9A-F]{2})
 // TestSuitesMatchOpenSSL checks every suite the local OpenSSL knows is
 // registered under the same code, with OpenSSL's name and minimum version.
 func TestSuitesMatchOpenSSL(t *testing.T) {
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		if e2eRequired() {
-			t.Fatalf("openssl not on PATH and CHAINSCOPE_E2E=require")
-		}
-		t.Skip("openssl not on PATH; set CHAINSCOPE_E2E=require to fail instead")
-	}
+	path := e2e.NeedTool(t, "openssl")
 	out, err := exec.Command(path, "ciphers", "-V", "ALL:COMPLEMENTOFALL:@SECLEVEL=0").Output()
 	if err != nil {
 		t.Fatalf("openssl ciphers: %v", err)
