@@ -2,42 +2,22 @@ package main
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
+	"chainscope/internal/testpki"
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"chainscope/inspect"
 )
 
-// selfSigned returns a PEM certificate with the given subject CN and SANs.
+// selfSigned returns a PEM certificate for cn, its only name, with the given
+// SANs.
 func selfSigned(t *testing.T, cn string, dns []string) []byte {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-		NotAfter:     time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC),
-		DNSNames:     dns,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return testpki.PEM(testpki.Leaf(t, nil, cn, testpki.Subject(pkix.Name{CommonName: cn}), testpki.DNS(dns...)))
 }
 
 // TestHostileFiles: each hostile input ends in a one-line error or a

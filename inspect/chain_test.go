@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"chainscope/inspect/internal/testpki"
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
+	"chainscope/internal/testpki"
 )
 
 // judgeCerts runs the chain analysis on certs as presented, at the pinned

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"chainscope/inspect/internal/testpki"
 	"chainscope/inspect/trust"
+	"chainscope/internal/testpki"
 )
 
 // TestEnumerateCiphersGoServer: against a crypto/tls server configured with

@@ -14,11 +14,11 @@ import (
 	"sync"
 	"testing"
 
-	"chainscope/inspect/internal/testpki"
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
 	"chainscope/inspect/wire"
 	"chainscope/internal/e2e"
+	"chainscope/internal/testpki"
 )
 
 // e2ePKI is an RSA hierarchy written to files for outside servers.

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"chainscope/inspect/internal/testpki"
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
 	"chainscope/inspect/wire"
 	"chainscope/internal/hostile"
+	"chainscope/internal/testpki"
 )
 
 // hostileCases says how an inspection of each hostile server ends. None of

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"chainscope/inspect/internal/testpki"
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
+	"chainscope/internal/testpki"
 )
 
 // testServer is a crypto/tls server on 127.0.0.1 that serves the given

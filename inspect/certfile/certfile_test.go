@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"chainscope/inspect/internal/testpki"
+	"chainscope/internal/testpki"
 )
 
 func TestParse(t *testing.T) {
