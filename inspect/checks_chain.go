@@ -35,7 +35,7 @@ func chainChecks(ch *chain, pol *policy.Policy, storeName, serverName string, no
 // "each following certificate MUST directly certify the one preceding it";
 // strict senders (PagerDuty among them) reject any other order.
 func orderCheck(ch *chain, pol *policy.Policy) Check {
-	c := Check{ID: CheckOrder, Title: "Chain presented in order"}
+	c := newCheck(CheckOrder)
 	if len(ch.path) == 1 && ch.leaf == 0 {
 		c.Status = StatusPass
 		c.Detail = "only the leaf is on the path; there is nothing to order"
@@ -94,7 +94,7 @@ func (ch *chain) offPath() []string {
 // its own roots; it fetches nothing (no AIA chasing), so every intermediate
 // must be presented (RFC 5246 §7.4.2).
 func completeCheck(ch *chain, storeName string) Check {
-	c := Check{ID: CheckComplete, Title: "Chain complete up to a trusted root"}
+	c := newCheck(CheckComplete)
 	switch {
 	case ch.anchor != nil:
 		c.Status = StatusPass
@@ -131,7 +131,7 @@ func issuerName(c *x509.Certificate) string {
 // extraCheck: certificates off the path cost every handshake bytes and
 // confuse senders that take the chain as a list.
 func extraCheck(ch *chain) Check {
-	c := Check{ID: CheckExtra, Title: "No duplicate or unrelated certificates"}
+	c := newCheck(CheckExtra)
 	var dups, unrelated []string
 	for i, cert := range ch.certs {
 		switch {
@@ -182,7 +182,7 @@ func dupPositions(dups []string) []string {
 // certificate uses a CA outside of this list"), and honours the store's
 // distrust-after dates (Mozilla Root Store Policy §7.4).
 func rootCheck(ch *chain, storeName string) Check {
-	c := Check{ID: CheckRoot, Title: "Root in the trust store"}
+	c := newCheck(CheckRoot)
 	top := ch.path[len(ch.path)-1]
 	switch {
 	case ch.anchor != nil:
@@ -225,7 +225,7 @@ func rootCheck(ch *chain, storeName string) Check {
 // validityCheck: RFC 5280 §4.1.2.5 — every certificate on the path must be
 // within its validity period at the evaluation time.
 func validityCheck(ch *chain, now time.Time) Check {
-	c := Check{ID: CheckValidity, Title: "Certificates within their validity"}
+	c := newCheck(CheckValidity)
 	items := ch.judged(ch.anchor)
 	var bad, soon []string
 	for _, it := range items {
@@ -264,7 +264,7 @@ func daysLeft(d time.Duration) string {
 // hostnameCheck: RFC 6125 / RFC 9525 — the leaf must cover the name the
 // sender connects to, by a DNS name or IP address in its SANs.
 func hostnameCheck(ch *chain, name string) Check {
-	c := Check{ID: CheckHostname, Title: "Leaf covers the server name"}
+	c := newCheck(CheckHostname)
 	if name == "" {
 		c.Status = StatusSkip
 		c.Detail = "no server name to check (give --servername to check one)"
@@ -302,7 +302,7 @@ func truncateList(s []string, n int) []string {
 // bits, and SHA-1 or MD5 signatures on anything but a root, whose own
 // signature is never checked.
 func strengthCheck(ch *chain) Check {
-	c := Check{ID: CheckStrength, Title: "Keys and signatures strong enough"}
+	c := newCheck(CheckStrength)
 	var weak []string
 	for _, j := range ch.judged(ch.anchor) {
 		if w := weakKey(j.cert); w != "" {

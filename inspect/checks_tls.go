@@ -38,7 +38,7 @@ func supported(info *TLSInfo) []string {
 // protocolCheck: the sender negotiates only its own versions (PagerDuty:
 // "supports only TLS v1.2"); the server must complete a handshake at one.
 func protocolCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
-	c := Check{ID: CheckProtocol, Title: "Protocol version the policy allows"}
+	c := newCheck(CheckProtocol)
 	sup := supported(info)
 	supText := "none of TLS 1.0 to 1.3"
 	if len(sup) > 0 {
@@ -68,7 +68,7 @@ func protocolCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 // cipherCheck: offered exactly the policy's suites, in its order, the
 // server must pick one of them (RFC 5246 §7.4.1.3).
 func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
-	c := Check{ID: CheckCipher, Title: "Cipher suite from the policy's list"}
+	c := newCheck(CheckCipher)
 	if pr.err == nil && !pol.AllowsVersion(pr.flight.Version) {
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the server answered the policy's ClientHello with %s and %s; the sender aborts there (see tls.protocol)", wire.VersionName(pr.flight.Version), wire.SuiteName(pr.flight.CipherSuite))
@@ -107,7 +107,8 @@ func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 // server should list the sender's CA (or no CA names) and verify to the
 // depth the sender's chain needs.
 func clientAuthCheck(pol *policy.Policy, info *TLSInfo) Check {
-	c := Check{ID: CheckClientAuth, Title: "Client certificate request (mutual TLS)", Status: StatusInfo}
+	c := newCheck(CheckClientAuth)
+	c.Status = StatusInfo
 	ca := info.ClientAuth
 	pca := pol.ClientAuth
 	switch {

@@ -19,7 +19,7 @@ import (
 func Inspect(ctx context.Context, t Target, opts Options) (Report, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
-		return errorReport(t.Arg, t, opts, err), err
+		return errorReport(t, opts, err), err
 	}
 	var r Report
 	switch t.Kind {
@@ -29,7 +29,7 @@ func Inspect(ctx context.Context, t Target, opts Options) (Report, error) {
 		r, err = inspectHost(ctx, t, opts)
 	}
 	if err != nil {
-		return errorReport(t.Arg, t, opts, err), err
+		return errorReport(t, opts, err), err
 	}
 	return r, nil
 }
@@ -40,7 +40,7 @@ func InspectArg(ctx context.Context, arg string, opts Options) (Report, error) {
 	t, err := ParseTarget(arg)
 	if err != nil {
 		opts, _ = opts.withDefaults()
-		return errorReport(arg, Target{Arg: arg}, opts, err), err
+		return errorReport(Target{Arg: arg}, opts, err), err
 	}
 	return Inspect(ctx, t, opts)
 }
@@ -93,48 +93,36 @@ func readFile(path string) (*certfile.File, error) {
 }
 
 func newReport(t Target, opts Options, src Source, serverName string) Report {
-	return Report{
+	r := Report{
 		Schema:      Schema,
 		Target:      t.Arg,
 		Source:      src,
 		ServerName:  serverName,
-		Policy:      opts.Policy.Name,
 		EvaluatedAt: opts.evaluationTime(),
-		Chain:       []Certificate{},
-		Trust:       Trust{Store: opts.Store.Label(), Path: []int{}},
-		Checks:      []Check{},
-	}
-}
-
-func errorReport(arg string, t Target, opts Options, err error) Report {
-	src := SourceTLS
-	if t.Kind != TargetHost {
-		src = SourceFile
-	}
-	r := Report{
-		Schema:      Schema,
-		Target:      arg,
-		Source:      src,
-		EvaluatedAt: opts.evaluationTime(),
-		Verdict:     VerdictError,
-		Error:       oneLine(err.Error()),
 		Chain:       []Certificate{},
 		Trust:       Trust{Path: []int{}},
 		Checks:      []Check{},
 	}
-	for _, id := range CheckIDs {
-		r.Checks = append(r.Checks, Check{ID: id, Status: StatusSkip, Title: checkTitles[id], Detail: "not inspected: the inspection could not run"})
-	}
+	// An error report may come before the policy or the store exist.
 	if opts.Policy != nil {
 		r.Policy = opts.Policy.Name
 	}
 	if opts.Store != nil {
 		r.Trust.Store = opts.Store.Label()
 	}
+	return r
+}
+
+func errorReport(t Target, opts Options, err error) Report {
+	src, serverName := SourceFile, opts.ServerName
 	if t.Kind == TargetHost {
-		r.ServerName = serverNameFor(t, opts)
-	} else {
-		r.ServerName = opts.ServerName
+		src, serverName = SourceTLS, serverNameFor(t, opts)
+	}
+	r := newReport(t, opts, src, serverName)
+	r.Verdict = VerdictError
+	r.Error = oneLine(err.Error())
+	for _, id := range CheckIDs {
+		r.Checks = append(r.Checks, skipCheck(id, "not inspected: the inspection could not run"))
 	}
 	return r
 }
@@ -184,7 +172,7 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 	} else {
 		for _, id := range []string{CheckOrder, CheckComplete, CheckExtra, CheckRoot, CheckValidity, CheckHostname, CheckStrength} {
 			if _, ok := have[id]; !ok {
-				have[id] = Check{ID: id, Status: StatusSkip, Title: checkTitles[id], Detail: "no certificate was presented"}
+				have[id] = skipCheck(id, "no certificate was presented")
 			}
 		}
 	}
@@ -192,7 +180,7 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 	for _, id := range CheckIDs {
 		c, ok := have[id]
 		if !ok {
-			c = Check{ID: id, Status: StatusSkip, Title: checkTitles[id], Detail: skipReason(r, id)}
+			c = skipCheck(id, skipReason(r, id))
 		}
 		r.Checks = append(r.Checks, c)
 	}
@@ -202,7 +190,17 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 	}
 }
 
-// checkTitles are the titles of checks that were not run.
+// newCheck returns the check with its id and title, status still to set.
+func newCheck(id string) Check { return Check{ID: id, Title: checkTitles[id]} }
+
+// skipCheck is a check that does not apply, and why.
+func skipCheck(id, why string) Check {
+	c := newCheck(id)
+	c.Status, c.Detail = StatusSkip, why
+	return c
+}
+
+// checkTitles are the titles of the checks, run or skipped.
 var checkTitles = map[string]string{
 	CheckProtocol:   "Protocol version the policy allows",
 	CheckCipher:     "Cipher suite from the policy's list",
