@@ -17,14 +17,6 @@ func versionNames(vs []uint16) string {
 	return joinOr(names)
 }
 
-func joinOr(items []string) string {
-	s := joinAnd(items)
-	if i := strings.LastIndex(s, " and "); i >= 0 {
-		s = s[:i] + " or " + s[i+5:]
-	}
-	return s
-}
-
 func supported(info *TLSInfo) []string {
 	var out []string
 	for _, v := range probeVersions {

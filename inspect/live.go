@@ -472,14 +472,12 @@ func acceptsCA(cas []string, ca policy.ClientAuth) bool {
 		return true
 	}
 	for _, n := range cas {
-		if ca.CASubject != "" && sameName(n, ca.CASubject) || ca.Intermediate != "" && sameName(n, ca.Intermediate) {
+		if ca.CASubject != "" && strings.EqualFold(n, ca.CASubject) || ca.Intermediate != "" && strings.EqualFold(n, ca.Intermediate) {
 			return true
 		}
 	}
 	return false
 }
-
-func sameName(a, b string) bool { return strings.EqualFold(a, b) }
 
 // fullHandshakeResult is what a complete crypto/tls handshake showed.
 type fullHandshakeResult struct {

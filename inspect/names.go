@@ -32,12 +32,17 @@ func plural(n int, word string) string {
 }
 
 // joinAnd joins items as "a, b and c".
-func joinAnd(items []string) string {
+func joinAnd(items []string) string { return joinWith(items, "and") }
+
+// joinOr joins items as "a, b or c".
+func joinOr(items []string) string { return joinWith(items, "or") }
+
+func joinWith(items []string, conj string) string {
 	switch len(items) {
 	case 0:
 		return ""
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
