@@ -32,8 +32,9 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 			defer wg.Done()
 			hello := versionHello(v, sni)
 			var picked []uint16
-			// The version probe already made the first pick.
-			if pr := byVersion[v]; pr.err == nil && pr.flight.Version == v && pr.hello != nil && !slices.Equal(pr.hello.CipherSuites, opts.Policy.CipherSuites) {
+			// A probe that offered this same list already made the first
+			// pick (the policy's handshake, with its own list, did not).
+			if pr := byVersion[v]; pr.err == nil && pr.flight.Version == v && slices.Equal(pr.hello.CipherSuites, hello.CipherSuites) {
 				picked = append(picked, pr.flight.CipherSuite)
 			}
 			remaining := without(hello.CipherSuites, picked)
