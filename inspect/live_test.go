@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"chainscope/internal/e2e"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -20,35 +21,7 @@ import (
 // chain (as presented) and stops with the test.
 func testServer(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
-	return testServerOn(t, "127.0.0.1:0", cfg)
-}
-
-// testServerOn is testServer on the given listen address.
-func testServerOn(t *testing.T, listen string, cfg *tls.Config) string {
-	t.Helper()
-	ln, err := tls.Listen("tcp", listen, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				if err := c.(*tls.Conn).Handshake(); err != nil {
-					return
-				}
-				var b [1]byte
-				_, _ = c.Read(b[:])
-			}()
-		}
-	}()
-	return ln.Addr().String()
+	return e2e.ServeTLS(t, "127.0.0.1:0", cfg)
 }
 
 func tlsCert(leaf *testpki.Cert, chain ...*testpki.Cert) tls.Certificate {
@@ -305,7 +278,7 @@ func TestLiveTargetForms(t *testing.T) {
 	}
 	if ln, err := net.Listen("tcp", "[::1]:0"); err == nil {
 		ln.Close()
-		v6 := testServerOn(t, "[::1]:0", cfg)
+		v6 := e2e.ServeTLS(t, "[::1]:0", cfg)
 		targets[v6] = v6
 	} else {
 		t.Logf("no IPv6 loopback here (%v): [::1]:port is covered by TestParseTarget only", err)

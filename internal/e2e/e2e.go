@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"os"
@@ -92,4 +93,34 @@ func StartServer(t testing.TB, port int, name string, args ...string) string {
 	}
 	t.Fatalf("%s did not listen on %s: %s", name, addr, out.String())
 	return ""
+}
+
+// ServeTLS runs a crypto/tls server on listen (e.g. "127.0.0.1:0") until
+// the test ends: each connection completes the handshake, waits for the
+// client to close (or five seconds), then closes. It returns the address.
+func ServeTLS(t testing.TB, listen string, cfg *tls.Config) string {
+	t.Helper()
+	ln, err := tls.Listen("tcp", listen, cfg)
+	if err != nil {
+		t.Fatalf("listen %s: %v", listen, err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+				if err := c.(*tls.Conn).Handshake(); err != nil {
+					return
+				}
+				var b [1]byte
+				_, _ = c.Read(b[:])
+			}()
+		}
+	}()
+	return ln.Addr().String()
 }
