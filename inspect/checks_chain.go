@@ -290,13 +290,6 @@ func hostnameCheck(ch *chain, name string) Check {
 	return c
 }
 
-func truncateList(s []string, n int) []string {
-	if len(s) <= n {
-		return s
-	}
-	return append(append([]string(nil), s[:n]...), fmt.Sprintf("%d more", len(s)-n))
-}
-
 // strengthCheck warns on keys and signatures a strict sender will soon
 // refuse: RSA under 2048 bits (NIST SP 800-131A), DSA, EC keys under 256
 // bits, and SHA-1 or MD5 signatures on anything but a root, whose own

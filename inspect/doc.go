@@ -24,6 +24,22 @@
 //     that could not run at all returns an error and a report whose verdict
 //     is error.
 //
+// # Files
+//
+// Each file holds one concern and uses only files below it
+// (TestFilesDependOneWay keeps it so). From the bottom: report.go (the
+// [Report] types), options.go, target.go, names.go (sentence helpers);
+// errors.go (the errors callers branch on); resolve.go (server name and the
+// address every probe dials); prober.go (bounded connections, one
+// ClientHello each); hellos.go (the policy's ClientHello and the probes');
+// canames.go (client-certificate CA names); fullhandshake.go (the complete
+// crypto/tls handshake); fatal.go (when probe failures make the inspection
+// an error); handshakes.go (the first round of connections); tlsinfo.go
+// (the TLS facts and the chain they showed); ciphers.go (enumeration);
+// chain.go, certificate.go, checks.go, checks_chain.go, checks_tls.go (the
+// analysis and the checks); judge.go (checks into a report); live.go (a
+// live endpoint from start to report); inspect.go (the entry points).
+//
 // # Options
 //
 // Everything from outside — policy, trust store, clock, dialer, timeouts —

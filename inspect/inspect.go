@@ -2,7 +2,6 @@ package inspect
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -92,27 +91,6 @@ func readFile(path string) (*certfile.File, error) {
 	return certfile.Read(path, fh)
 }
 
-func newReport(t Target, opts Options, src Source, serverName string) Report {
-	r := Report{
-		Schema:      Schema,
-		Target:      t.Arg,
-		Source:      src,
-		ServerName:  serverName,
-		EvaluatedAt: opts.evaluationTime(),
-		Chain:       []Certificate{},
-		Trust:       Trust{Path: []int{}},
-		Checks:      []Check{},
-	}
-	// An error report may come before the policy or the store exist.
-	if opts.Policy != nil {
-		r.Policy = opts.Policy.Name
-	}
-	if opts.Store != nil {
-		r.Trust.Store = opts.Store.Label()
-	}
-	return r
-}
-
 func errorReport(t Target, opts Options, err error) Report {
 	src, serverName := SourceFile, opts.ServerName
 	if t.Kind == TargetHost {
@@ -125,112 +103,4 @@ func errorReport(t Target, opts Options, err error) Report {
 		r.Checks = append(r.Checks, skipCheck(id, "not inspected: the inspection could not run"))
 	}
 	return r
-}
-
-// oneLine keeps an error on one line for the report and stderr.
-func oneLine(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c == '\n' || c == '\r' {
-			b[i] = ' '
-		}
-	}
-	return string(b)
-}
-
-// judge analyses the presented certificates, fills the chain, the trust
-// summary and every check, and sets the verdict. Checks already in r (from
-// the handshakes) are kept; the rest are added in [CheckIDs] order.
-func judge(r *Report, certs []*x509.Certificate, opts Options) {
-	have := map[string]Check{}
-	for _, c := range r.Checks {
-		have[c.ID] = c
-	}
-	if len(certs) > 0 {
-		ch := analyzeChain(certs, opts.Store)
-		for i := range certs {
-			r.Chain = append(r.Chain, describe(ch, i))
-		}
-		r.Trust.Path = append([]int{}, ch.path...)
-		if ch.anchor != nil {
-			r.Trust.RootSubject = ch.anchor.Cert.Subject.String()
-			r.Trust.RootPresented = ch.anchorAt >= 0
-			sum := sha256Hex(ch.anchor.Cert.Raw)
-			r.Trust.RootSHA256 = sum
-			na := ch.anchor.Cert.NotAfter.UTC()
-			r.Trust.RootNotAfter = &na
-		}
-		if ch.missing >= 0 {
-			r.Trust.MissingIssuer = ch.certs[ch.missing].Issuer.String()
-		}
-		for _, c := range chainChecks(ch, opts.Policy, storePhrase(opts.Store), r.ServerName, r.EvaluatedAt) {
-			have[c.ID] = c
-		}
-		have[CheckStrength] = strengthCheck(ch)
-		root, _ := have[CheckRoot]
-		r.Trust.Trusted = ch.anchor != nil && root.Status == StatusPass
-	} else {
-		for _, id := range []string{CheckOrder, CheckComplete, CheckExtra, CheckRoot, CheckValidity, CheckHostname, CheckStrength} {
-			if _, ok := have[id]; !ok {
-				have[id] = skipCheck(id, "no certificate was presented")
-			}
-		}
-	}
-	r.Checks = r.Checks[:0]
-	for _, id := range CheckIDs {
-		c, ok := have[id]
-		if !ok {
-			c = skipCheck(id, skipReason(r, id))
-		}
-		r.Checks = append(r.Checks, c)
-	}
-	r.Verdict = VerdictPass
-	if r.Failed() > 0 {
-		r.Verdict = VerdictFail
-	}
-}
-
-// newCheck returns the check with its id and title, status still to set.
-func newCheck(id string) Check { return Check{ID: id, Title: checkTitles[id]} }
-
-// skipCheck is a check that does not apply, and why.
-func skipCheck(id, why string) Check {
-	c := newCheck(id)
-	c.Status, c.Detail = StatusSkip, why
-	return c
-}
-
-// checkTitles are the titles of the checks, run or skipped.
-var checkTitles = map[string]string{
-	CheckProtocol:   "Protocol version the policy allows",
-	CheckCipher:     "Cipher suite from the policy's list",
-	CheckOrder:      "Chain presented in order",
-	CheckComplete:   "Chain complete up to a trusted root",
-	CheckExtra:      "No duplicate or unrelated certificates",
-	CheckRoot:       "Root in the trust store",
-	CheckValidity:   "Certificates within their validity",
-	CheckHostname:   "Leaf covers the server name",
-	CheckClientAuth: "Client certificate request (mutual TLS)",
-	CheckStrength:   "Keys and signatures strong enough",
-}
-
-func skipReason(r *Report, id string) string {
-	if r.Source == SourceFile {
-		switch id {
-		case CheckProtocol, CheckCipher, CheckClientAuth:
-			return "a file has no handshake; inspect the live endpoint to judge this"
-		}
-	}
-	return "not applicable"
-}
-
-// storePhrase names a store inside a sentence: "the Mozilla root store".
-func storePhrase(s *trust.Store) string {
-	switch s.Name {
-	case "mozilla":
-		return "Mozilla root store"
-	case "system":
-		return "system root store"
-	}
-	return "roots file " + s.Version
 }

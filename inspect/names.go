@@ -46,3 +46,23 @@ func joinWith(items []string, conj string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
+
+// truncateList keeps the first n items and names how many more there are:
+// ["a", "b", "3 more"].
+func truncateList(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(append([]string(nil), s[:n]...), fmt.Sprintf("%d more", len(s)-n))
+}
+
+// oneLine keeps an error on one line for the report and stderr.
+func oneLine(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c == '\n' || c == '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}

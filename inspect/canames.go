@@ -1,0 +1,41 @@
+package inspect
+
+import (
+	"chainscope/inspect/policy"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"strings"
+)
+
+// caNames turns the raw DistinguishedNames of a CertificateRequest into
+// RFC 4514 strings; an unparseable one is shown by its length.
+func caNames(raw [][]byte) []string {
+	out := make([]string, 0, len(raw))
+	for _, der := range raw {
+		var seq pkix.RDNSequence
+		if rest, err := asn1.Unmarshal(der, &seq); err != nil || len(rest) > 0 {
+			out = append(out, fmt.Sprintf("(malformed name, %d bytes)", len(der)))
+			continue
+		}
+		var n pkix.Name
+		n.FillFromRDNSequence(&seq)
+		out = append(out, n.String())
+	}
+	return out
+}
+
+// acceptsCA reports whether a server listing cas would accept the policy's
+// client certificate: an empty list accepts any CA (RFC 5246 §7.4.4), else
+// the root or the intermediate must be named.
+func acceptsCA(cas []string, ca policy.ClientAuth) bool {
+	if len(cas) == 0 {
+		return true
+	}
+	for _, n := range cas {
+		if ca.CASubject != "" && strings.EqualFold(n, ca.CASubject) || ca.Intermediate != "" && strings.EqualFold(n, ca.Intermediate) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,101 @@
+package inspect
+
+import (
+	"chainscope/inspect/trust"
+	"crypto/x509"
+)
+
+// newReport starts the report of one target: everything but the findings.
+func newReport(t Target, opts Options, src Source, serverName string) Report {
+	r := Report{
+		Schema:      Schema,
+		Target:      t.Arg,
+		Source:      src,
+		ServerName:  serverName,
+		EvaluatedAt: opts.evaluationTime(),
+		Chain:       []Certificate{},
+		Trust:       Trust{Path: []int{}},
+		Checks:      []Check{},
+	}
+	// An error report may come before the policy or the store exist.
+	if opts.Policy != nil {
+		r.Policy = opts.Policy.Name
+	}
+	if opts.Store != nil {
+		r.Trust.Store = opts.Store.Label()
+	}
+	return r
+}
+
+// judge analyses the presented certificates, fills the chain, the trust
+// summary and every check, and sets the verdict. Checks already in r (from
+// the handshakes) are kept; the rest are added in [CheckIDs] order.
+func judge(r *Report, certs []*x509.Certificate, opts Options) {
+	have := map[string]Check{}
+	for _, c := range r.Checks {
+		have[c.ID] = c
+	}
+	if len(certs) > 0 {
+		ch := analyzeChain(certs, opts.Store)
+		for i := range certs {
+			r.Chain = append(r.Chain, describe(ch, i))
+		}
+		r.Trust.Path = append([]int{}, ch.path...)
+		if ch.anchor != nil {
+			r.Trust.RootSubject = ch.anchor.Cert.Subject.String()
+			r.Trust.RootPresented = ch.anchorAt >= 0
+			sum := sha256Hex(ch.anchor.Cert.Raw)
+			r.Trust.RootSHA256 = sum
+			na := ch.anchor.Cert.NotAfter.UTC()
+			r.Trust.RootNotAfter = &na
+		}
+		if ch.missing >= 0 {
+			r.Trust.MissingIssuer = ch.certs[ch.missing].Issuer.String()
+		}
+		for _, c := range chainChecks(ch, opts.Policy, storePhrase(opts.Store), r.ServerName, r.EvaluatedAt) {
+			have[c.ID] = c
+		}
+		have[CheckStrength] = strengthCheck(ch)
+		root, _ := have[CheckRoot]
+		r.Trust.Trusted = ch.anchor != nil && root.Status == StatusPass
+	} else {
+		for _, id := range []string{CheckOrder, CheckComplete, CheckExtra, CheckRoot, CheckValidity, CheckHostname, CheckStrength} {
+			if _, ok := have[id]; !ok {
+				have[id] = skipCheck(id, "no certificate was presented")
+			}
+		}
+	}
+	r.Checks = r.Checks[:0]
+	for _, id := range CheckIDs {
+		c, ok := have[id]
+		if !ok {
+			c = skipCheck(id, skipReason(r, id))
+		}
+		r.Checks = append(r.Checks, c)
+	}
+	r.Verdict = VerdictPass
+	if r.Failed() > 0 {
+		r.Verdict = VerdictFail
+	}
+}
+
+func skipReason(r *Report, id string) string {
+	if r.Source == SourceFile {
+		switch id {
+		case CheckProtocol, CheckCipher, CheckClientAuth:
+			return "a file has no handshake; inspect the live endpoint to judge this"
+		}
+	}
+	return "not applicable"
+}
+
+// storePhrase names a store inside a sentence: "the Mozilla root store".
+func storePhrase(s *trust.Store) string {
+	switch s.Name {
+	case "mozilla":
+		return "Mozilla root store"
+	case "system":
+		return "system root store"
+	}
+	return "roots file " + s.Version
+}
