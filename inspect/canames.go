@@ -1,11 +1,12 @@
 package inspect
 
 import (
-	"chainscope/inspect/policy"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 	"strings"
+
+	"chainscope/inspect/policy"
 )
 
 // caNames turns the raw DistinguishedNames of a CertificateRequest into

@@ -7,7 +7,64 @@ import (
 	"os"
 	"strings"
 	"syscall"
+
+	"chainscope/inspect/wire"
 )
+
+// The errors an inspection returns when it could not run, for callers that
+// say what to try next. Test for them with errors.Is and errors.As; the
+// message text is for people and may change.
+var (
+	// ErrTimeout matches every error caused by --timeout running out: a
+	// connection that was not accepted in time, a server that did not
+	// answer its ClientHello in time.
+	ErrTimeout = errors.New("timeout")
+	// ErrNotTLS matches an answer that is not a TLS record, for example an
+	// HTTP response from a plain-text port. It is [wire.ErrNotTLS].
+	ErrNotTLS = wire.ErrNotTLS
+	// ErrNoChain matches a TLS server none of whose handshakes showed a
+	// certificate chain.
+	ErrNoChain = errors.New("no handshake showed a certificate chain")
+)
+
+// ResolveError is a host name that did not resolve. Err is the resolver's
+// error, usually a *net.DNSError.
+type ResolveError struct {
+	Host string
+	Err  error
+}
+
+// Error returns e.g. "resolve example.invalid: lookup example.invalid: no such host".
+func (e *ResolveError) Error() string { return fmt.Sprintf("resolve %s: %v", e.Host, e.Err) }
+
+// Unwrap returns the resolver's error.
+func (e *ResolveError) Unwrap() error { return e.Err }
+
+// ConnectError is a TCP connection that could not be opened. Err is the
+// cause: a syscall.Errno such as syscall.ECONNREFUSED, or
+// os.ErrDeadlineExceeded when the connection was not accepted in time (then
+// the error matches [ErrTimeout] too).
+type ConnectError struct {
+	// Addr is the IP address and port dialled.
+	Addr string
+	Err  error
+}
+
+// Error returns e.g. "connect 127.0.0.1:443: connection refused".
+func (e *ConnectError) Error() string {
+	if errors.Is(e.Err, os.ErrDeadlineExceeded) {
+		return fmt.Sprintf("connect %s: timeout: %v", e.Addr, e.Err)
+	}
+	return fmt.Sprintf("connect %s: %v", e.Addr, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+// Is reports a timeout as [ErrTimeout].
+func (e *ConnectError) Is(target error) bool {
+	return target == ErrTimeout && errors.Is(e.Err, os.ErrDeadlineExceeded)
+}
 
 // connectError says "connect 127.0.0.1:443: connection refused" and keeps
 // the cause reachable with errors.Is.
@@ -15,21 +72,42 @@ func connectError(addr string, err error) error {
 	var errno syscall.Errno
 	switch {
 	case errors.As(err, &errno):
-		return fmt.Errorf("connect %s: %w", addr, errno)
+		return &ConnectError{Addr: addr, Err: errno}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
-		return fmt.Errorf("connect %s: timeout: %w", addr, os.ErrDeadlineExceeded)
+		return &ConnectError{Addr: addr, Err: os.ErrDeadlineExceeded}
 	}
-	return fmt.Errorf("connect %s: %w", addr, err)
+	return &ConnectError{Addr: addr, Err: err}
+}
+
+// timedOut reports whether err was caused by a deadline: the connection's
+// or the handshake context's.
+func timedOut(err error) bool {
+	return err != nil && (errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded))
+}
+
+// timeoutError keeps an error's text and makes it match [ErrTimeout].
+type timeoutError struct{ error }
+
+func (e timeoutError) Unwrap() error        { return e.error }
+func (e timeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// markTimeout returns err matching [ErrTimeout] when a deadline caused it,
+// and err unchanged otherwise.
+func markTimeout(err error) error {
+	if timedOut(err) && !errors.Is(err, ErrTimeout) {
+		return timeoutError{err}
+	}
+	return err
 }
 
 // noChainError says why no handshake showed a chain, the sender's own
 // handshake first: "ADDR: no handshake showed a certificate chain: policy
-// handshake: CAUSE; full handshake: CAUSE". The full handshake's error
-// stays reachable with errors.Is and errors.As.
+// handshake: CAUSE; full handshake: CAUSE". It matches [ErrNoChain], and
+// the full handshake's error stays reachable with errors.Is and errors.As.
 func noChainError(addr string, pol, full error) error {
 	if pol == nil {
-		return fmt.Errorf("%s: no handshake showed a certificate chain: %w", addr, full)
+		return fmt.Errorf("%s: %w: %w", addr, ErrNoChain, full)
 	}
-	return fmt.Errorf("%s: no handshake showed a certificate chain: policy handshake: %s; %w",
-		addr, strings.TrimPrefix(pol.Error(), addr+": "), full)
+	return fmt.Errorf("%s: %w: policy handshake: %s; %w",
+		addr, ErrNoChain, strings.TrimPrefix(pol.Error(), addr+": "), full)
 }

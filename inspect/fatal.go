@@ -1,18 +1,14 @@
 package inspect
 
 import (
-	"chainscope/inspect/wire"
-	"context"
 	"errors"
-	"os"
+
+	"chainscope/inspect/wire"
 )
 
 // allTimedOut returns the first probe's error when every probe and the full
 // handshake ran out of time, and nil otherwise.
 func allTimedOut(probes []probe, full error) error {
-	timedOut := func(err error) bool {
-		return err != nil && (errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded))
-	}
 	if !timedOut(full) {
 		return nil
 	}

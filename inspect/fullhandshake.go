@@ -1,7 +1,6 @@
 package inspect
 
 import (
-	"chainscope/inspect/wire"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"chainscope/inspect/wire"
 )
 
 // fullHandshakeResult is what a complete crypto/tls handshake showed.
@@ -84,7 +85,7 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 	}
 	if err != nil {
 		res.cause = fmt.Errorf("full handshake: %w", err)
-		res.err = fmt.Errorf("%s: %w", p.addr, res.cause)
+		res.err = markTimeout(fmt.Errorf("%s: %w", p.addr, res.cause))
 	}
 	return res
 }

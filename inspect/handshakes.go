@@ -1,10 +1,11 @@
 package inspect
 
 import (
-	"chainscope/inspect/wire"
 	"context"
 	"sync"
 	"sync/atomic"
+
+	"chainscope/inspect/wire"
 )
 
 // handshakes is what the first round of connections showed.

@@ -1,8 +1,9 @@
 package inspect
 
 import (
-	"chainscope/inspect/trust"
 	"crypto/x509"
+
+	"chainscope/inspect/trust"
 )
 
 // newReport starts the report of one target: everything but the findings.

@@ -1,7 +1,6 @@
 package inspect
 
 import (
-	"chainscope/internal/e2e"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"chainscope/internal/e2e"
 
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
@@ -183,12 +184,12 @@ func TestLiveErrors(t *testing.T) {
 
 	tests := []struct {
 		name, addr string
-		is         error
+		is         []error // errors.Is(err, each)
 		msg        string
 	}{
-		{"refused", closed, syscall.ECONNREFUSED, "connect " + closed + ": connection refused"},
-		{"not tls", httpLn.Addr().String(), nil, "not TLS"},
-		{"silent", silentLn.Addr().String(), nil, "deadline"},
+		{"refused", closed, []error{syscall.ECONNREFUSED}, "connect " + closed + ": connection refused"},
+		{"not tls", httpLn.Addr().String(), []error{ErrNotTLS}, "not TLS"},
+		{"silent", silentLn.Addr().String(), []error{ErrTimeout}, "deadline"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,8 +198,14 @@ func TestLiveErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Inspect(%s) = %s, want an error", tt.addr, r.Verdict)
 			}
-			if tt.is != nil && !errors.Is(err, tt.is) {
-				t.Errorf("error = %v, want errors.Is %v", err, tt.is)
+			for _, is := range tt.is {
+				if !errors.Is(err, is) {
+					t.Errorf("error = %v, want errors.Is %v", err, is)
+				}
+			}
+			var ce *ConnectError
+			if errors.As(err, &ce) != (tt.name == "refused") {
+				t.Errorf("errors.As(%v, *ConnectError) = %v, want %v", err, !(tt.name == "refused"), tt.name == "refused")
 			}
 			if !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("error = %q, want it to contain %q", err, tt.msg)

@@ -1,12 +1,13 @@
 package inspect
 
 import (
-	"chainscope/inspect/wire"
 	"context"
 	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
+
+	"chainscope/inspect/wire"
 )
 
 // probe is one ClientHello sent on its own connection and what came back.
@@ -71,7 +72,7 @@ func (p *prober) run(ctx context.Context, hello *wire.ClientHello, lim wire.Limi
 	defer cancel()
 	f, err := wire.Handshake(hctx, conn, hello, lim)
 	if err != nil {
-		err = fmt.Errorf("%s: %w", p.addr, err)
+		err = markTimeout(fmt.Errorf("%s: %w", p.addr, err))
 	}
 	return probe{hello: hello, flight: f, err: err}
 }

@@ -2,7 +2,6 @@ package inspect
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/netip"
 )
@@ -34,7 +33,7 @@ func resolve(ctx context.Context, t Target, opts Options) (string, error) {
 	defer cancel()
 	ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", t.Host)
 	if err != nil {
-		return "", fmt.Errorf("resolve %s: %w", t.Host, err)
+		return "", &ResolveError{Host: t.Host, Err: markTimeout(err)}
 	}
 	best := ips[0]
 	for _, ip := range ips {

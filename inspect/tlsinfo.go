@@ -1,9 +1,10 @@
 package inspect
 
 import (
-	"chainscope/inspect/wire"
 	"crypto/x509"
 	"fmt"
+
+	"chainscope/inspect/wire"
 )
 
 // tlsInfo is what the handshakes say about the server, chain aside.
