@@ -148,19 +148,30 @@ func TestGolden(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
+		// real chains carry their own store (Mozilla's) and --at.
+		real bool
 	}{
-		{"chain-ok.json", []string{"--json", "--servername", "example.test", "testdata/chain-ok.pem"}},
-		{"chain-out-of-order.json", []string{"--json", "testdata/chain-out-of-order.pem"}},
-		{"chain-ok.txt", []string{"--text", "--servername", "example.test", "testdata/chain-ok.pem"}},
-		{"chain-out-of-order.txt", []string{"--text", "testdata/chain-out-of-order.pem"}},
-		{"chain-missing-intermediate.txt", []string{"--text", "testdata/chain-missing-intermediate.pem"}},
-		{"leaf-self-signed.txt", []string{"--text", "--servername", "example.test", "testdata/leaf-self-signed.pem"}},
-		{"error.txt", []string{"--text", "testdata/gen/main.go"}},
+		{"chain-ok.json", []string{"--json", "--servername", "example.test", "testdata/chain-ok.pem"}, false},
+		{"chain-out-of-order.json", []string{"--json", "testdata/chain-out-of-order.pem"}, false},
+		{"chain-ok.txt", []string{"--text", "--servername", "example.test", "testdata/chain-ok.pem"}, false},
+		{"chain-out-of-order.txt", []string{"--text", "testdata/chain-out-of-order.pem"}, false},
+		{"chain-missing-intermediate.txt", []string{"--text", "testdata/chain-missing-intermediate.pem"}, false},
+		{"leaf-self-signed.txt", []string{"--text", "--servername", "example.test", "testdata/leaf-self-signed.pem"}, false},
+		{"error.txt", []string{"--text", "testdata/gen/main.go"}, false},
+		// Real chains ending at roots Mozilla's list dropped (history in
+		// inspect/trust/mozilla-history.txt).
+		{"real-akamai.com-2024-digicert-g1.txt", []string{"--text", "--at", "2025-01-01", "testdata/real-akamai.com-2024-digicert-g1.pem"}, true},
+		{"real-cloudflare.com-2024-baltimore.txt", []string{"--text", "--at", "2024-06-01", "testdata/real-cloudflare.com-2024-baltimore.pem"}, true},
+		{"real-www.squareup.com-2016-entrust.json", []string{"--json", "--at", "2017-01-01", "testdata/real-www.squareup.com-2016-entrust.pem"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			stdout, _, _ := runCLI(t, "", append(tt.args, common...)...)
+			args := tt.args
+			if !tt.real {
+				args = append(args, common...)
+			}
+			stdout, _, _ := runCLI(t, "", args...)
 			golden := filepath.Join("testdata", "golden", tt.name)
 			if *update {
 				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {

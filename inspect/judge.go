@@ -56,6 +56,10 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 		for _, c := range chainChecks(ch, opts.Policy, storePhrase(opts.Store), r.ServerName, r.EvaluatedAt) {
 			have[c.ID] = c
 		}
+		if fr, cert := formerRoot(ch, opts.Store); fr != nil {
+			r.Trust.FormerRoot = fr
+			explainFormerRoot(have, ch, fr, cert, storePhrase(opts.Store))
+		}
 		have[CheckStrength] = strengthCheck(ch)
 		root, _ := have[CheckRoot]
 		r.Trust.Trusted = ch.anchor != nil && root.Status == StatusPass

@@ -230,6 +230,37 @@ type Trust struct {
 	// MissingIssuer names the issuer the path stops at when an intermediate
 	// is missing.
 	MissingIssuer string `json:"missing_issuer,omitempty"`
+	// FormerRoot is set when the path ends at a root Mozilla's list used
+	// to include and no longer does (only with the Mozilla store).
+	FormerRoot *FormerRoot `json:"former_root,omitempty"`
+}
+
+// FormerRoot is a root that releases of Mozilla's included CA list (as
+// golang.org/x/crypto/x509roots/fallback carried it) held and the release
+// the store embeds no longer holds.
+type FormerRoot struct {
+	Subject string `json:"subject"`
+	SHA256  string `json:"sha256"`
+	// Presented is true when the server sent the root itself.
+	Presented bool `json:"presented"`
+	// FirstRelease and FirstDate name the oldest release read that held
+	// it; FirstIsOldestRead says no older release was read, so it may have
+	// been included long before.
+	FirstRelease      string    `json:"first_release"`
+	FirstDate         time.Time `json:"first_date"`
+	FirstIsOldestRead bool      `json:"first_is_oldest_read"`
+	// LastRelease and LastDate name the newest release that held it;
+	// RemovedRelease and RemovedDate the first one without it.
+	LastRelease    string    `json:"last_release"`
+	LastDate       time.Time `json:"last_date"`
+	RemovedRelease string    `json:"removed_release"`
+	RemovedDate    time.Time `json:"removed_date"`
+	// DistrustAfter is the distrust-after date Mozilla set on it before
+	// the removal, when it had one.
+	DistrustAfter *time.Time `json:"distrust_after,omitempty"`
+	// Successors are roots of the same organisation in the store today,
+	// most alike by name first: what to ask the CA for.
+	Successors []string `json:"successors,omitempty"`
 }
 
 // Check is the outcome of one rule of the policy.

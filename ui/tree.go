@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2/tree"
 
@@ -121,8 +122,12 @@ func nodeLines(r *inspect.Report, st styles, n chainNode) []string {
 	case nodeStoreRoot:
 		return []string{st.dim.Render(fmt.Sprintf("root  %s  (in store, not presented)", shortName(r.Trust.RootSubject, nameWidth)))}
 	case nodeMissing:
-		return []string{st.fail.Render(fmt.Sprintf("%s missing  %s  (not presented, not in store)",
-			statusSymbol(inspect.StatusFail), shortName(r.Trust.MissingIssuer, nameWidth)))}
+		where := "not presented, not in store"
+		if fr := r.Trust.FormerRoot; fr != nil {
+			where = "not presented, dropped from Mozilla's list by " + fr.RemovedDate.Format(time.DateOnly)
+		}
+		return []string{st.fail.Render(fmt.Sprintf("%s missing  %s  (%s)",
+			statusSymbol(inspect.StatusFail), shortName(r.Trust.MissingIssuer, nameWidth), where))}
 	}
 	c := r.Chain[n.pos]
 	name := fmt.Sprintf("%s %s  %s", st.title.Render(fmt.Sprintf("#%d", n.pos)), sanitize(c.Role, 24), shortName(c.Subject, nameWidth))
@@ -152,8 +157,12 @@ func linkStatus(r *inspect.Report, i int) (inspect.Status, string) {
 			return inspect.StatusPass, "in store"
 		case r.Trust.Trusted:
 			return inspect.StatusPass, "issued by store root"
+		case r.Trust.FormerRoot != nil && r.Trust.MissingIssuer != "":
+			return inspect.StatusFail, "issued by a root Mozilla's list dropped"
 		case r.Trust.MissingIssuer != "":
 			return inspect.StatusFail, "issuer not presented, not in store"
+		case r.Trust.FormerRoot != nil && c.SelfSigned:
+			return inspect.StatusFail, "self-signed, a root Mozilla's list dropped"
 		case c.SelfSigned:
 			return inspect.StatusFail, "self-signed, not in store"
 		}

@@ -37,6 +37,7 @@ type Store struct {
 	// embedded bundle, or the file it was read from.
 	Version string
 	roots   []*Root
+	history *History
 	// bySubject indexes roots by raw subject, for issuer look-ups.
 	bySubject map[string][]*Root
 }
@@ -50,6 +51,10 @@ func (s *Store) Label() string {
 	}
 	return fmt.Sprintf("%s (%s, %s)", s.Name, s.Version, n)
 }
+
+// History returns Mozilla's list over time for the [Mozilla] store, nil
+// for any other.
+func (s *Store) History() *History { return s.history }
 
 // Len returns the number of roots.
 func (s *Store) Len() int { return len(s.roots) }
@@ -116,7 +121,13 @@ func Mozilla() (*Store, error) {
 		}
 		roots = append(roots, &Root{Cert: c, Constraint: r.Constraint})
 	}
-	return New("mozilla", bundleVersion(), roots), nil
+	s := New("mozilla", bundleVersion(), roots)
+	h, err := MozillaHistory()
+	if err != nil {
+		return nil, err
+	}
+	s.history = h
+	return s, nil
 }
 
 func bundleVersion() string {
