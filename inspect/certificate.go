@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"time"
 )
 
-// describe turns a presented certificate into its report entry.
-func describe(ch *chain, i int) Certificate {
+// describe turns a presented certificate into its report entry, its
+// expiry judged at now; the caller fills in its link and note.
+func describe(ch *chain, i int, now time.Time) Certificate {
 	c := ch.certs[i]
 	typ, bits := keyInfo(c)
 	sha1sum := sha1.Sum(c.Raw)
@@ -27,6 +29,8 @@ func describe(ch *chain, i int) Certificate {
 		SelfSigned:             ch.selfSigned[i],
 		IssuedByNext:           ch.issuedByNext[i],
 		Role:                   ch.role(i),
+		Name:                   shortName(c),
+		Expiry:                 expiryOf(c.NotBefore, c.NotAfter, now),
 		DNSNames:               nonNil(c.DNSNames),
 		EmailAddresses:         c.EmailAddresses,
 		KeyType:                typ,

@@ -299,3 +299,47 @@ func TestIssuedByNextIsBySignature(t *testing.T) {
 		t.Errorf("issued_by_next = %v, %v, want true, false", r.Chain[0].IssuedByNext, r.Chain[1].IssuedByNext)
 	}
 }
+
+// TestReportCarriesJudgement checks the fields front ends draw from: each
+// certificate's link to its issuer, its expiry and its name, and the store
+// root's status; none of them is left for a front end to work out.
+func TestReportCarriesJudgement(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Judged Root")
+	inter := testpki.Intermediate(t, root, "Judged Int")
+	leaf := testpki.Leaf(t, inter, "judged.test", testpki.Validity(testpki.Epoch, testpki.Now.Add(10*24*time.Hour)))
+	expired := testpki.Leaf(t, inter, "judged.test", testpki.Validity(testpki.Epoch, testpki.Now.Add(-49*time.Hour)))
+	other := testpki.Leaf(t, inter, "other.test")
+	trusted := []*trust.Root{{Cert: root.Cert}}
+	distrusted := []*trust.Root{{Cert: root.Cert, Constraint: func([]*x509.Certificate) error { return fmt.Errorf("distrusted") }}}
+
+	r := judgeCerts(t, testpki.X509(leaf, inter, other), trusted, "")
+	if got, want := r.Chain[0].IssuedBy, (Link{Kind: LinkPresented, Position: 1, Issuer: "CN=Judged Int", Status: StatusPass}); got != want {
+		t.Errorf("chain[0].issued_by = %+v, want %+v", got, want)
+	}
+	if got := r.Chain[1].IssuedBy; got.Kind != LinkStore || got.Status != StatusPass || got.Issuer != "CN=Judged Root" {
+		t.Errorf("chain[1].issued_by = %+v, want the store root, pass", got)
+	}
+	if got := r.Chain[2].IssuedBy; got.Kind != LinkOffPath || r.Chain[2].Note == "" {
+		t.Errorf("chain[2].issued_by = %+v, note %q, want off the path with a note", got, r.Chain[2].Note)
+	}
+	if got, want := r.Chain[0].Expiry, (Expiry{State: ExpiryExpiring, Status: StatusWarn, DaysLeft: 10}); got != want {
+		t.Errorf("chain[0].expiry = %+v, want %+v", got, want)
+	}
+	if r.Chain[1].Name != "CN=Judged Int" || r.Trust.RootName != "CN=Judged Root" || r.Trust.RootStatus != StatusPass {
+		t.Errorf("names = %q, %q, root status %s", r.Chain[1].Name, r.Trust.RootName, r.Trust.RootStatus)
+	}
+
+	r = judgeCerts(t, testpki.X509(expired, inter), trusted, "")
+	if got, want := r.Chain[0].Expiry, (Expiry{State: ExpiryExpired, Status: StatusFail, DaysLeft: -2}); got != want {
+		t.Errorf("expired: chain[0].expiry = %+v, want %+v", got, want)
+	}
+
+	r = judgeCerts(t, testpki.X509(leaf, inter), distrusted, "")
+	if got := r.Chain[1].IssuedBy; got.Kind != LinkStore || got.Status != StatusFail || got.Reason == "" {
+		t.Errorf("distrusted: chain[1].issued_by = %+v, want the store root, fail, with a reason", got)
+	}
+	if r.Trust.RootStatus != StatusFail || r.Trust.RootReason == "" {
+		t.Errorf("distrusted: root status %s reason %q, want fail with a reason", r.Trust.RootStatus, r.Trust.RootReason)
+	}
+}

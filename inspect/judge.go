@@ -38,21 +38,6 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 	}
 	if len(certs) > 0 {
 		ch := analyzeChain(certs, opts.Store)
-		for i := range certs {
-			r.Chain = append(r.Chain, describe(ch, i))
-		}
-		r.Trust.Path = append([]int{}, ch.path...)
-		if ch.anchor != nil {
-			r.Trust.RootSubject = ch.anchor.Cert.Subject.String()
-			r.Trust.RootPresented = ch.anchorAt >= 0
-			sum := sha256Hex(ch.anchor.Cert.Raw)
-			r.Trust.RootSHA256 = sum
-			na := ch.anchor.Cert.NotAfter.UTC()
-			r.Trust.RootNotAfter = &na
-		}
-		if ch.missing >= 0 {
-			r.Trust.MissingIssuer = ch.certs[ch.missing].Issuer.String()
-		}
 		for _, c := range chainChecks(ch, opts.Policy, storePhrase(opts.Store), r.ServerName, r.EvaluatedAt) {
 			have[c.ID] = c
 		}
@@ -61,7 +46,34 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 			explainFormerRoot(have, ch, fr, cert, storePhrase(opts.Store))
 		}
 		have[CheckStrength] = strengthCheck(ch)
-		root, _ := have[CheckRoot]
+		root := have[CheckRoot]
+		for i := range certs {
+			c := describe(ch, i, r.EvaluatedAt)
+			c.IssuedBy = linkOf(ch, i, root, r.Trust.FormerRoot)
+			c.Note = offPathNote(ch, i)
+			r.Chain = append(r.Chain, c)
+		}
+		r.Trust.Path = append([]int{}, ch.path...)
+		if ch.anchor != nil {
+			a := ch.anchor.Cert
+			r.Trust.RootSubject = a.Subject.String()
+			r.Trust.RootName = shortName(a)
+			r.Trust.RootPresented = ch.anchorAt >= 0
+			r.Trust.RootSHA256 = sha256Hex(a.Raw)
+			na := a.NotAfter.UTC()
+			r.Trust.RootNotAfter = &na
+			e := expiryOf(a.NotBefore, a.NotAfter, r.EvaluatedAt)
+			r.Trust.RootExpiry = &e
+			r.Trust.RootStatus = StatusPass
+			if root.Status == StatusFail {
+				r.Trust.RootStatus, r.Trust.RootReason = StatusFail, root.Detail
+			}
+		}
+		if ch.missing >= 0 {
+			m := ch.certs[ch.missing]
+			r.Trust.MissingIssuer = m.Issuer.String()
+			r.Trust.MissingIssuerName = issuerName(m)
+		}
 		r.Trust.Trusted = ch.anchor != nil && root.Status == StatusPass
 	} else {
 		for _, id := range []string{CheckOrder, CheckComplete, CheckExtra, CheckRoot, CheckValidity, CheckHostname, CheckStrength} {

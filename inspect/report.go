@@ -191,7 +191,18 @@ type Certificate struct {
 	IssuedByNext bool `json:"issued_by_next"`
 	// Role is this certificate's place in the chain: "leaf",
 	// "intermediate", "root", "duplicate" or "unrelated".
-	Role                   string   `json:"role"`
+	Role string `json:"role"`
+	// Name is how reports name the certificate: "CN=" and its common name
+	// when it has one, else its whole subject (RFC 4514).
+	Name string `json:"name"`
+	// IssuedBy says what issued the certificate on the path the sender
+	// would take, and whether that link holds for it.
+	IssuedBy Link `json:"issued_by"`
+	// Expiry is the certificate's validity at the evaluation time.
+	Expiry Expiry `json:"expiry"`
+	// Note says what a certificate off the path is ("a copy of #1", "an
+	// older cross-sign of …") and what to do with it; empty on the path.
+	Note                   string   `json:"note,omitempty"`
 	DNSNames               []string `json:"dns_names"`
 	IPAddresses            []string `json:"ip_addresses,omitempty"`
 	EmailAddresses         []string `json:"email_addresses,omitempty"`
@@ -212,6 +223,75 @@ type Certificate struct {
 	PEM        string `json:"pem"`
 }
 
+// LinkKind says what issued a certificate, see [Link].
+type LinkKind string
+
+// The kinds of [Link].
+const (
+	// LinkPresented: the presented certificate at Link.Position issued it.
+	LinkPresented LinkKind = "presented"
+	// LinkStore: a root of the trust store issued it; the root was not
+	// presented ([Trust] describes it).
+	LinkStore LinkKind = "store"
+	// LinkAnchor: the certificate is itself the trust anchor, a root of
+	// the store or a copy with the root's subject and key (a cross-sign),
+	// which verifiers treat as the root.
+	LinkAnchor LinkKind = "anchor"
+	// LinkSelfSigned: the certificate signed itself and is not in the
+	// store.
+	LinkSelfSigned LinkKind = "self_signed"
+	// LinkMissing: no presented certificate and no store root can issue
+	// it (same name as its issuer and a signature that verifies).
+	LinkMissing LinkKind = "missing"
+	// LinkOffPath: the certificate is not on the path; Certificate.Note
+	// says what it is.
+	LinkOffPath LinkKind = "off_path"
+)
+
+// Link is how a certificate is tied to its issuer on the path the sender
+// would take (sender-model.md section 3), as the engine judged it: front
+// ends draw it, they never re-judge it.
+type Link struct {
+	Kind LinkKind `json:"kind"`
+	// Position is the issuer's position when Kind is [LinkPresented],
+	// else -1.
+	Position int `json:"position"`
+	// Issuer names the issuer ("CN=…"), when one is known.
+	Issuer string `json:"issuer,omitempty"`
+	// Status is pass when the link holds and sits where the sender looks
+	// for it (the next position, or the store); warn when it holds with a
+	// weakness the sender accepts (a SHA-1 signature); fail when it
+	// breaks the path for the sender: out of order, refused (signature
+	// algorithm, distrust, constraints), self-signed or missing. Skip for
+	// certificates off the path.
+	Status Status `json:"status"`
+	// Reason says why the status is not pass, in one phrase, e.g. "not
+	// issued by #1 (issued by #2)".
+	Reason string `json:"reason,omitempty"`
+}
+
+// The states of an [Expiry].
+const (
+	ExpiryValid       = "valid"
+	ExpiryExpiring    = "expiring"
+	ExpiryExpired     = "expired"
+	ExpiryNotYetValid = "not_yet_valid"
+)
+
+// Expiry is a certificate's validity at the evaluation time (RFC 5280
+// §4.1.2.5), with the engine's threshold applied.
+type Expiry struct {
+	// State is "valid", "expiring" (within 30 days of not_after),
+	// "expired" or "not_yet_valid".
+	State string `json:"state"`
+	// Status is pass when valid, warn when expiring, fail when expired or
+	// not yet valid.
+	Status Status `json:"status"`
+	// DaysLeft counts whole days from the evaluation time to not_after;
+	// negative once expired.
+	DaysLeft int `json:"days_left"`
+}
+
 // Trust is where the chain leads in the trust store.
 type Trust struct {
 	// Store names the trust store with its version or date.
@@ -221,15 +301,26 @@ type Trust struct {
 	RootSubject string `json:"root_subject"`
 	// RootPresented is true when that root was also sent by the server.
 	RootPresented bool `json:"root_presented"`
+	// RootName names the store root briefly ("CN=…").
+	RootName string `json:"root_name,omitempty"`
 	// RootSHA256 and RootNotAfter describe the store root.
 	RootSHA256   string     `json:"root_sha256,omitempty"`
 	RootNotAfter *time.Time `json:"root_not_after,omitempty"`
+	// RootExpiry is the store root's validity at the evaluation time.
+	RootExpiry *Expiry `json:"root_expiry,omitempty"`
+	// RootStatus is pass when the sender accepts the path up to the store
+	// root, fail when the root was reached but the path is refused there
+	// (RootReason says why: a distrust-after date, a constraint).
+	RootStatus Status `json:"root_status,omitempty"`
+	RootReason string `json:"root_reason,omitempty"`
 	// Path lists the positions of the presented certificates on the path
 	// from the leaf towards the root, leaf first.
 	Path []int `json:"path"`
 	// MissingIssuer names the issuer the path stops at when an intermediate
 	// is missing.
 	MissingIssuer string `json:"missing_issuer,omitempty"`
+	// MissingIssuerName names the missing issuer briefly ("CN=…").
+	MissingIssuerName string `json:"missing_issuer_name,omitempty"`
 	// FormerRoot is set when the path ends at a root Mozilla's list used
 	// to include and no longer does (only with the Mozilla store).
 	FormerRoot *FormerRoot `json:"former_root,omitempty"`

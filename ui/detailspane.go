@@ -98,7 +98,7 @@ func certDetails(r *inspect.Report, st styles, i, w int) []string {
 	add("subject", Sanitize(c.Subject))
 	add("issuer", Sanitize(c.Issuer))
 	add("serial", Sanitize(c.Serial))
-	v, vs := validity(c.NotBefore, c.NotAfter, r.EvaluatedAt)
+	v, vs := expiry(c.Expiry, c.NotBefore, c.NotAfter)
 	add("valid", fmt.Sprintf("%s → %s", day(c.NotBefore), day(c.NotAfter)), st.mark(vs)+" "+v)
 	var sans []string
 	for _, s := range c.DNSNames {
@@ -150,12 +150,10 @@ func certDetails(r *inspect.Report, st styles, i, w int) []string {
 	list("CA issuers", "", c.IssuingCertificateURLs)
 	list("CRL", "", c.CRLDistributionPoints)
 	if !isExtra(c) {
-		ls, link := linkStatus(r, i)
+		ls, link := linkText(c)
 		add("link", st.mark(ls)+" "+link)
-	} else if d := duplicateOf(r, i); d >= 0 {
-		add("note", st.mark(inspect.StatusWarn)+fmt.Sprintf(" duplicate of #%d", d))
 	} else {
-		add("note", st.mark(inspect.StatusWarn)+" not on the path to the root")
+		add("note", st.mark(inspect.StatusWarn)+" "+Sanitize(c.Note))
 	}
 	lines = append(lines, "", st.dim.Render("p shows the PEM · y copies it · e writes the chain"))
 	return lines
@@ -168,17 +166,22 @@ func storeRootDetails(r *inspect.Report, st styles, w int) []string {
 		lines = append(lines, wrapKV(st, key, detailsKeyWidth, w, values...)...)
 	}
 	add("subject", Sanitize(r.Trust.RootSubject))
-	if r.Trust.RootNotAfter != nil {
-		v, vs := validity(time.Time{}, *r.Trust.RootNotAfter, r.EvaluatedAt)
+	if r.Trust.RootNotAfter != nil && r.Trust.RootExpiry != nil {
+		v, vs := expiry(*r.Trust.RootExpiry, time.Time{}, *r.Trust.RootNotAfter)
 		add("valid until", st.mark(vs)+" "+v)
+	}
+	if r.Trust.RootStatus == inspect.StatusFail {
+		add("status", st.mark(inspect.StatusFail)+" "+Sanitize(r.Trust.RootReason))
 	}
 	if r.Trust.RootSHA256 != "" {
 		add("SHA-256", Sanitize(r.Trust.RootSHA256))
 	}
 	add("trust store", Sanitize(r.Trust.Store))
 	add("presented", "no")
-	lines = append(lines, "")
-	lines = append(lines, wrap(st.dim.Render("The server need not send its root: a sender trusts the copy in its own store."), w)...)
+	if r.Trust.RootStatus != inspect.StatusFail {
+		lines = append(lines, "")
+		lines = append(lines, wrap(st.dim.Render("The server need not send its root: a sender trusts the copy in its own store."), w)...)
+	}
 	return lines
 }
 
@@ -193,7 +196,7 @@ func missingDetails(r *inspect.Report, st styles, w int) []string {
 	add("trust store", Sanitize(r.Trust.Store))
 	if p := r.Trust.Path; len(p) > 0 && p[len(p)-1] < len(r.Chain) {
 		last := r.Chain[p[len(p)-1]]
-		add("needed by", fmt.Sprintf("#%d %s", p[len(p)-1], shortName(last.Subject, nameWidth)))
+		add("needed by", fmt.Sprintf("#%d %s", p[len(p)-1], sanitize(last.Name, nameWidth)))
 		if urls := last.IssuingCertificateURLs; len(urls) > 0 {
 			add("published at", sanitizeAll(urls)...)
 		}

@@ -164,7 +164,7 @@ func passingReport() *inspect.Report {
 		Checks: checks(),
 	}
 	r.Chain[0].IssuedByNext, r.Chain[1].IssuedByNext = true, true
-	return r
+	return linked(r)
 }
 
 // outOfOrderReport is a PEM file with the two intermediates swapped and the
@@ -195,7 +195,7 @@ func outOfOrderReport() *inspect.Report {
 		inspect.Check{ID: inspect.CheckHostname, Status: inspect.StatusSkip, Detail: "no server name to check (give --servername to check one)"},
 		inspect.Check{ID: inspect.CheckClientAuth, Status: inspect.StatusSkip, Detail: "a file has no TLS handshake"},
 	)
-	return r
+	return linked(r)
 }
 
 // missingIntermediateReport is a live endpoint that sends its leaf alone.
@@ -214,7 +214,7 @@ func missingIntermediateReport() *inspect.Report {
 			Fix:    "add the missing intermediate (see chain.complete); if it still ends outside the store, get a certificate from a CA in the store"},
 		inspect.Check{ID: inspect.CheckValidity, Status: inspect.StatusPass, Detail: "the one certificate on the path is valid at 2026-12-01T00:00:00Z; the leaf expires in 90 days"},
 	)
-	return r
+	return linked(r)
 }
 
 // errorReport is an endpoint that refused the connection.
@@ -286,7 +286,7 @@ func mtlsReport() *inspect.Report {
 		inspect.Check{ID: inspect.CheckClientAuth, Status: inspect.StatusInfo,
 			Detail: "the server asks for a client certificate and names 2 CAs, among them the policy's CN=PagerDuty Webhook Client CA"},
 	)
-	return r
+	return linked(r)
 }
 
 // hostileReport carries escape sequences, bidi controls and an oversized
@@ -304,7 +304,7 @@ func hostileReport() *inspect.Report {
 	r.TLS.ALPN = "h2\x1b[5m"
 	r.TLS.ClientAuth.AcceptError = "remote error: \x1b]52;c;ZXZpbA==\x07"
 	r.Trust.MissingIssuer = "CN=\x1b[6nquery"
-	return r
+	return linked(r)
 }
 
 // chainOf returns a live report with a chain of n certificates in order.
@@ -327,5 +327,81 @@ func chainOf(n int) *inspect.Report {
 		r.Chain = append(r.Chain, c)
 		r.Trust.Path = append(r.Trust.Path, i)
 	}
+	return linked(r)
+}
+
+// linked fills in what the engine judges for each hand-made chain: names,
+// expiry at evalAt, and each certificate's link along r.Trust.Path (the
+// next position passes, any other is out of order; the path's end is the
+// store root, or the missing issuer).
+func linked(r *inspect.Report) *inspect.Report {
+	onPath := map[int]int{}
+	for k, p := range r.Trust.Path {
+		onPath[p] = k
+	}
+	for i := range r.Chain {
+		c := &r.Chain[i]
+		c.Name = nameOf(c.Subject)
+		c.Expiry = expiryAt(c.NotBefore, c.NotAfter)
+		k, ok := onPath[i]
+		switch {
+		case !ok:
+			c.IssuedBy = inspect.Link{Kind: inspect.LinkOffPath, Position: -1, Status: inspect.StatusSkip}
+			c.Note = "not on the path to the root"
+			for j := range i {
+				if r.Chain[j].SHA256 == c.SHA256 {
+					c.Note = fmt.Sprintf("a copy of #%d", j)
+					break
+				}
+			}
+		case k+1 < len(r.Trust.Path):
+			j := r.Trust.Path[k+1]
+			c.IssuedBy = inspect.Link{Kind: inspect.LinkPresented, Position: j, Status: inspect.StatusPass}
+			if j != i+1 {
+				c.IssuedBy.Status = inspect.StatusFail
+				c.IssuedBy.Reason = fmt.Sprintf("not issued by #%d (issued by #%d)", i+1, j)
+			}
+		case r.Trust.Trusted && r.Trust.RootPresented:
+			c.IssuedBy = inspect.Link{Kind: inspect.LinkAnchor, Position: -1, Status: inspect.StatusPass}
+		case r.Trust.Trusted:
+			c.IssuedBy = inspect.Link{Kind: inspect.LinkStore, Position: -1, Status: inspect.StatusPass}
+		default:
+			c.IssuedBy = inspect.Link{Kind: inspect.LinkMissing, Position: -1, Status: inspect.StatusFail, Reason: "issuer not presented, not in store"}
+		}
+	}
+	if r.Trust.RootSubject != "" {
+		r.Trust.RootName = nameOf(r.Trust.RootSubject)
+		r.Trust.RootStatus = inspect.StatusPass
+		if r.Trust.RootNotAfter != nil {
+			e := expiryAt(time.Time{}, *r.Trust.RootNotAfter)
+			r.Trust.RootExpiry = &e
+		}
+	}
+	if r.Trust.MissingIssuer != "" {
+		r.Trust.MissingIssuerName = nameOf(r.Trust.MissingIssuer)
+	}
 	return r
+}
+
+// nameOf is the engine's short name of a hand-made subject: its first
+// attribute when that is the CN.
+func nameOf(subject string) string {
+	first, _, _ := strings.Cut(subject, ",")
+	if strings.HasPrefix(first, "CN=") {
+		return first
+	}
+	return subject
+}
+
+func expiryAt(notBefore, notAfter time.Time) inspect.Expiry {
+	e := inspect.Expiry{DaysLeft: int(notAfter.Sub(evalAt).Hours() / 24), State: inspect.ExpiryValid, Status: inspect.StatusPass}
+	switch {
+	case evalAt.Before(notBefore):
+		e.State, e.Status = inspect.ExpiryNotYetValid, inspect.StatusFail
+	case evalAt.After(notAfter):
+		e.State, e.Status = inspect.ExpiryExpired, inspect.StatusFail
+	case e.DaysLeft < 30:
+		e.State, e.Status = inspect.ExpiryExpiring, inspect.StatusWarn
+	}
+	return e
 }

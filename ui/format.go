@@ -41,63 +41,21 @@ func day(t time.Time) string {
 	return t.UTC().Format("2006-01-02")
 }
 
-// validity describes when a certificate expires, measured from the
-// report's evaluation time (never the wall clock, so output is
-// reproducible), and the status it deserves: fail when expired or not yet
-// valid, warn within 30 days of the end.
-func validity(notBefore, notAfter, at time.Time) (string, inspect.Status) {
-	switch {
-	case notAfter.IsZero():
-		return "no expiry date", inspect.StatusSkip
-	case !notBefore.IsZero() && at.Before(notBefore):
-		return fmt.Sprintf("not valid before %s", day(notBefore)), inspect.StatusFail
-	case !at.Before(notAfter):
-		ago := int(at.Sub(notAfter).Hours() / 24)
-		if ago == 0 {
-			return fmt.Sprintf("expired %s", day(notAfter)), inspect.StatusFail
+// expiry describes when a certificate expires, from the engine's judgement
+// of it at the report's evaluation time, and the status it was given.
+func expiry(e inspect.Expiry, notBefore, notAfter time.Time) (string, inspect.Status) {
+	switch e.State {
+	case inspect.ExpiryNotYetValid:
+		return fmt.Sprintf("not valid before %s", day(notBefore)), e.Status
+	case inspect.ExpiryExpired:
+		if e.DaysLeft == 0 {
+			return fmt.Sprintf("expired %s", day(notAfter)), e.Status
 		}
-		return fmt.Sprintf("expired %s, %s ago", day(notAfter), plural(ago, "day")), inspect.StatusFail
+		return fmt.Sprintf("expired %s, %s ago", day(notAfter), plural(-e.DaysLeft, "day")), e.Status
+	case "":
+		return "no expiry judged", inspect.StatusSkip
 	}
-	left := int(notAfter.Sub(at).Hours() / 24)
-	st := inspect.StatusPass
-	if left < 30 {
-		st = inspect.StatusWarn
-	}
-	return fmt.Sprintf("expires %s, %s", day(notAfter), plural(left, "day")), st
-}
-
-// shortName names a certificate briefly: "CN=<common name>" when the RFC
-// 4514 subject has one, else the whole subject. The result is sanitized
-// and capped at max runes.
-func shortName(subject string, max int) string {
-	if subject == "" {
-		return "(empty subject)"
-	}
-	if cn, ok := commonName(subject); ok {
-		return sanitize("CN="+cn, max)
-	}
-	return sanitize(subject, max)
-}
-
-// commonName returns the value of the first CN attribute of an RFC 4514
-// string, still escaped as it was written.
-func commonName(dn string) (string, bool) {
-	start := 0
-	for i := 0; i <= len(dn); i++ {
-		if i < len(dn) && dn[i] == '\\' {
-			i++ // skip the escaped byte
-			continue
-		}
-		if i < len(dn) && dn[i] != ',' && dn[i] != '+' {
-			continue
-		}
-		attr := strings.TrimSpace(dn[start:i])
-		if len(attr) > 3 && strings.EqualFold(attr[:3], "CN=") {
-			return attr[3:], true
-		}
-		start = i + 1
-	}
-	return "", false
+	return fmt.Sprintf("expires %s, %s", day(notAfter), plural(e.DaysLeft, "day")), e.Status
 }
 
 // progressText is a step of an inspection in flight: "policy handshake",

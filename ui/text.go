@@ -243,7 +243,7 @@ func pathText(r *inspect.Report) string {
 	case r.Trust.Trusted:
 		parts[len(parts)-1] += " (in store)"
 	case r.Trust.MissingIssuer != "":
-		parts = append(parts, "missing "+shortName(r.Trust.MissingIssuer, nameWidth))
+		parts = append(parts, "missing "+sanitize(r.Trust.MissingIssuerName, nameWidth))
 	default:
 		parts = append(parts, "not trusted")
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -116,105 +115,61 @@ func treeLines(r *inspect.Report, st styles, selected int) []string {
 
 // nodeLines is the text of one tree node: for a certificate on the path a
 // name line, then its link to its issuer and its expiry; one line for the
-// others.
+// others. Every status comes from the report.
 func nodeLines(r *inspect.Report, st styles, n chainNode) []string {
 	switch n.kind {
 	case nodeStoreRoot:
-		return []string{st.dim.Render(fmt.Sprintf("root  %s  (in store, not presented)", shortName(r.Trust.RootSubject, nameWidth)))}
+		if r.Trust.RootStatus == inspect.StatusFail {
+			return []string{st.fail.Render(fmt.Sprintf("%s root  %s  (in store, refused)",
+				statusSymbol(inspect.StatusFail), sanitize(r.Trust.RootName, nameWidth)))}
+		}
+		return []string{st.dim.Render(fmt.Sprintf("root  %s  (in store, not presented)", sanitize(r.Trust.RootName, nameWidth)))}
 	case nodeMissing:
 		where := "not presented, not in store"
 		if fr := r.Trust.FormerRoot; fr != nil {
 			where = "not presented, dropped from Mozilla's list by " + fr.RemovedDate.Format(time.DateOnly)
 		}
 		return []string{st.fail.Render(fmt.Sprintf("%s missing  %s  (%s)",
-			statusSymbol(inspect.StatusFail), shortName(r.Trust.MissingIssuer, nameWidth), where))}
+			statusSymbol(inspect.StatusFail), sanitize(r.Trust.MissingIssuerName, nameWidth), where))}
 	}
 	c := r.Chain[n.pos]
-	name := fmt.Sprintf("%s %s  %s", st.title.Render(fmt.Sprintf("#%d", n.pos)), sanitize(c.Role, 24), shortName(c.Subject, nameWidth))
-	v, vs := validity(c.NotBefore, c.NotAfter, r.EvaluatedAt)
+	name := fmt.Sprintf("%s %s  %s", st.title.Render(fmt.Sprintf("#%d", n.pos)), sanitize(c.Role, 24), sanitize(c.Name, nameWidth))
+	v, vs := expiry(c.Expiry, c.NotBefore, c.NotAfter)
 	if vs != inspect.StatusPass {
 		v = st.status(vs).Render(v)
 	}
 	if n.kind == nodeExtra {
-		if d := duplicateOf(r, n.pos); d >= 0 && c.Role == "duplicate" {
-			return []string{fmt.Sprintf("%s  (same as #%d)", name, d)}
+		if c.Note != "" {
+			return []string{fmt.Sprintf("%s  (%s)", name, sanitize(c.Note, 2*nameWidth))}
 		}
 		return []string{fmt.Sprintf("%s  (%s)", name, v)}
 	}
-	ls, link := linkStatus(r, n.pos)
+	ls, link := linkText(c)
 	return []string{name, st.mark(ls) + " " + link + st.dim.Render(" · ") + v}
 }
 
-// linkStatus says how the certificate at position i links to its issuer.
-func linkStatus(r *inspect.Report, i int) (inspect.Status, string) {
-	c := r.Chain[i]
-	hasNext := i+1 < len(r.Chain)
-	if pathEnd(r, i) {
-		switch {
-		case r.Trust.Trusted && r.Trust.RootPresented && c.SelfSigned:
-			return inspect.StatusPass, "self-signed root, in store"
-		case r.Trust.Trusted && r.Trust.RootPresented:
-			return inspect.StatusPass, "in store"
-		case r.Trust.Trusted:
-			return inspect.StatusPass, "issued by store root"
-		case r.Trust.FormerRoot != nil && r.Trust.MissingIssuer != "":
-			return inspect.StatusFail, "issued by a root Mozilla's list dropped"
-		case r.Trust.MissingIssuer != "":
-			return inspect.StatusFail, "issuer not presented, not in store"
-		case r.Trust.FormerRoot != nil && c.SelfSigned:
-			return inspect.StatusFail, "self-signed, a root Mozilla's list dropped"
-		case c.SelfSigned:
-			return inspect.StatusFail, "self-signed, not in store"
+// linkText says how a certificate links to its issuer, as the engine
+// judged it: a phrase for a link that holds, the engine's reason for one
+// that does not.
+func linkText(c inspect.Certificate) (inspect.Status, string) {
+	l := c.IssuedBy
+	if l.Status != inspect.StatusPass && l.Reason != "" {
+		return l.Status, Sanitize(l.Reason)
+	}
+	switch l.Kind {
+	case inspect.LinkPresented:
+		return l.Status, fmt.Sprintf("issued by #%d", l.Position)
+	case inspect.LinkStore:
+		return l.Status, "issued by store root"
+	case inspect.LinkAnchor:
+		if c.SelfSigned {
+			return l.Status, "self-signed root, in store"
 		}
-		return inspect.StatusFail, "no issuer found"
+		return l.Status, "in store"
+	case inspect.LinkSelfSigned:
+		return l.Status, "self-signed, not in store"
+	case inspect.LinkMissing:
+		return l.Status, "issuer not presented, not in store"
 	}
-	if hasNext && c.IssuedByNext {
-		return inspect.StatusPass, fmt.Sprintf("issued by #%d", i+1)
-	}
-	j := pathIssuer(r, i)
-	switch {
-	case hasNext && j >= 0:
-		return inspect.StatusFail, fmt.Sprintf("not issued by #%d (issued by #%d)", i+1, j)
-	case hasNext:
-		return inspect.StatusFail, fmt.Sprintf("not issued by #%d", i+1)
-	case j >= 0:
-		return inspect.StatusFail, fmt.Sprintf("issued by #%d, which is sent before it", j)
-	}
-	return inspect.StatusFail, "issuer not presented"
-}
-
-// pathEnd reports whether position i is the last presented certificate on
-// the trust path (the one a store root or a missing issuer would sign).
-func pathEnd(r *inspect.Report, i int) bool {
-	if p := r.Trust.Path; len(p) > 0 {
-		return p[len(p)-1] == i
-	}
-	// No path was recorded: take the last certificate that is not extra.
-	for j := len(r.Chain) - 1; j >= 0; j-- {
-		if !isExtra(r.Chain[j]) {
-			return j == i
-		}
-	}
-	return false
-}
-
-// pathIssuer returns the position of the certificate that issued the one at
-// position i along the trust path, or -1.
-func pathIssuer(r *inspect.Report, i int) int {
-	k := slices.Index(r.Trust.Path, i)
-	if k < 0 || k+1 >= len(r.Trust.Path) {
-		return -1
-	}
-	return r.Trust.Path[k+1]
-}
-
-// duplicateOf returns the position of the first earlier certificate with
-// the same fingerprint, or -1.
-func duplicateOf(r *inspect.Report, i int) int {
-	for j := range i {
-		if r.Chain[j].SHA256 != "" && r.Chain[j].SHA256 == r.Chain[i].SHA256 {
-			return j
-		}
-	}
-	return -1
+	return l.Status, "not on the path"
 }
