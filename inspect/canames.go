@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"strings"
+	"time"
 
 	"chainscope/inspect/policy"
 )
@@ -27,15 +28,18 @@ func caNames(raw [][]byte) []string {
 }
 
 // acceptsCA reports whether a server listing cas would accept the policy's
-// client certificate: an empty list accepts any CA (RFC 5246 §7.4.4), else
-// the root or the intermediate must be named.
-func acceptsCA(cas []string, ca policy.ClientAuth) bool {
+// client certificate at t: an empty list accepts any CA (RFC 5246 §7.4.4),
+// else the root or the intermediate of a chain in use must be named.
+func acceptsCA(cas []string, ca policy.ClientAuth, t time.Time) bool {
 	if len(cas) == 0 {
 		return true
 	}
+	want := append(ca.RootNames(t), ca.IntermediateNames(t)...)
 	for _, n := range cas {
-		if ca.CASubject != "" && strings.EqualFold(n, ca.CASubject) || ca.Intermediate != "" && strings.EqualFold(n, ca.Intermediate) {
-			return true
+		for _, w := range want {
+			if strings.EqualFold(n, w) {
+				return true
+			}
 		}
 	}
 	return false

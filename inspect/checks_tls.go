@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"chainscope/inspect/policy"
 	"chainscope/inspect/wire"
@@ -98,25 +99,26 @@ func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 // client certificate and whether the policy's one would be accepted: the
 // server should list the sender's CA (or no CA names) and verify to the
 // depth the sender's chain needs.
-func clientAuthCheck(pol *policy.Policy, info *TLSInfo) Check {
+func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 	c := newCheck(CheckClientAuth)
 	c.Status = StatusInfo
 	ca := info.ClientAuth
 	pca := pol.ClientAuth
+	roots := shortRDNs(pca.RootNames(at))
 	switch {
 	case !ca.Requested:
 		c.Detail = "the server does not ask for a client certificate"
-		if pca.CASubject != "" {
+		if pca.Presents() {
 			c.Detail += fmt.Sprintf("; to verify the sender, trust %s with verify depth %d and check the subject CN=%s (nginx: ssl_verify_client on; ssl_verify_depth %d)",
-				shortRDN(pca.CASubject), pca.VerifyDepth, pca.SubjectCN, pca.VerifyDepth)
+				joinOr(roots), pca.VerifyDepth, joinOr(pca.CommonNames(at)), pca.VerifyDepth)
 		}
 	case len(ca.AcceptableCAs) == 0:
 		c.Detail = "the server asks for a client certificate and names no CA, so it accepts any issuer; the sender's certificate is offered"
 	case ca.PolicyCAAccepted:
-		c.Detail = fmt.Sprintf("the server asks for a client certificate from %s; the sender's CA %s is among them", plural(len(ca.AcceptableCAs), "CA"), shortRDN(pca.CASubject))
+		c.Detail = fmt.Sprintf("the server asks for a client certificate from %s; the sender's CA %s is among them", plural(len(ca.AcceptableCAs), "CA"), joinOr(roots))
 	default:
 		c.Detail = fmt.Sprintf("the server asks for a client certificate from %s (%s), but not the sender's CA %s: its certificate would be refused",
-			plural(len(ca.AcceptableCAs), "CA"), joinAnd(truncateList(ca.AcceptableCAs, 4)), shortRDN(pca.CASubject))
+			plural(len(ca.AcceptableCAs), "CA"), joinAnd(truncateList(ca.AcceptableCAs, 4)), joinOr(roots))
 	}
 	if ca.Presented {
 		if ca.Accepted {
@@ -126,6 +128,15 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo) Check {
 		}
 	}
 	return c
+}
+
+// shortRDNs applies shortRDN to each name.
+func shortRDNs(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = shortRDN(n)
+	}
+	return out
 }
 
 // shortRDN keeps the CN of an RFC 4514 name for sentences.

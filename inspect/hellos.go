@@ -14,11 +14,16 @@ func policyHello(pol *policy.Policy, sni string) *wire.ClientHello {
 		CipherSuites:         pol.CipherSuites,
 		ServerName:           sni,
 		Groups:               pol.Hello.Groups,
-		PointFormats:         []uint8{0}, // uncompressed (RFC 8422 §5.1.2)
+		PointFormats:         pol.Hello.PointFormats,
 		SignatureAlgorithms:  pol.Hello.SignatureAlgorithms,
+		ExtensionOrder:       pol.Hello.ExtensionOrder,
+		RecordVersion:        pol.Hello.RecordVersion,
 		RenegotiationInfo:    pol.Hello.RenegotiationInfo,
 		ExtendedMasterSecret: pol.Hello.ExtendedMasterSecret,
 		StatusRequest:        pol.Hello.StatusRequest,
+	}
+	if len(h.PointFormats) == 0 {
+		h.PointFormats = []uint8{0} // uncompressed (RFC 8422 §5.1.2)
 	}
 	for _, v := range pol.Versions {
 		if v <= wire.VersionTLS12 {

@@ -24,7 +24,7 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, opts.Policy.ClientAuth)
+	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, opts.Policy.ClientAuth, opts.evaluationTime())
 	if opts.Ciphers {
 		opts.progress(Progress{Target: t.Arg, Step: "cipher suites"})
 		enumerateCiphers(ctx, p, info, hs.byVersion, opts, sni, t.Arg)
@@ -36,7 +36,7 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	r.Checks = []Check{
 		protocolCheck(opts.Policy, hs.policy, info),
 		cipherCheck(opts.Policy, hs.policy, info),
-		clientAuthCheck(opts.Policy, info),
+		clientAuthCheck(opts.Policy, info, opts.evaluationTime()),
 	}
 	judge(&r, certs, opts)
 	return r, nil

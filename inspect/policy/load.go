@@ -2,11 +2,14 @@ package policy
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"chainscope/inspect/wire"
 )
@@ -29,6 +32,9 @@ type file struct {
 }
 
 type helloFile struct {
+	ExtensionOrder       []string `json:"extension_order,omitempty"`
+	PointFormats         []uint8  `json:"point_formats,omitempty"`
+	RecordVersion        string   `json:"record_version,omitempty"`
 	Groups               []string `json:"groups"`
 	SignatureAlgorithms  []string `json:"signature_algorithms"`
 	ExtendedMasterSecret bool     `json:"extended_master_secret"`
@@ -37,10 +43,25 @@ type helloFile struct {
 }
 
 type clientFile struct {
-	CASubject    string `json:"ca_subject"`
-	Intermediate string `json:"intermediate,omitempty"`
-	VerifyDepth  int    `json:"verify_depth"`
-	SubjectCN    string `json:"subject_cn"`
+	CASubject    string      `json:"ca_subject,omitempty"`
+	Intermediate string      `json:"intermediate,omitempty"`
+	VerifyDepth  int         `json:"verify_depth"`
+	SubjectCN    string      `json:"subject_cn,omitempty"`
+	Chains       []chainFile `json:"chains,omitempty"`
+}
+
+// chainFile is a ClientChain with its certificates as PEM and its dates
+// as RFC 3339.
+type chainFile struct {
+	Name         string     `json:"name"`
+	Region       string     `json:"region,omitempty"`
+	CN           string     `json:"cn"`
+	From         *time.Time `json:"from,omitempty"`
+	Until        *time.Time `json:"until,omitempty"`
+	Leaf         string     `json:"leaf,omitempty"`
+	Intermediate string     `json:"intermediate,omitempty"`
+	Root         string     `json:"root"`
+	Source       string     `json:"source,omitempty"`
 }
 
 // Load reads a policy from a JSON file; see [Parse] for its form.
@@ -125,10 +146,75 @@ func Parse(data []byte) (*Policy, error) {
 	if p.Hello.SignatureAlgorithms, err = lookupAll("signature algorithm", f.ClientHello.SignatureAlgorithms, wire.SignatureSchemeByName); err != nil {
 		return nil, err
 	}
+	if p.Hello.ExtensionOrder, err = lookupAll("extension", f.ClientHello.ExtensionOrder, wire.ExtensionByName); err != nil {
+		return nil, err
+	}
+	p.Hello.PointFormats = f.ClientHello.PointFormats
+	if f.ClientHello.RecordVersion != "" {
+		if p.Hello.RecordVersion, err = wire.ParseVersion(f.ClientHello.RecordVersion); err != nil {
+			return nil, fmt.Errorf("record_version: %w", err)
+		}
+	}
 	if f.ClientAuth != nil {
-		p.ClientAuth = ClientAuth(*f.ClientAuth)
+		if p.ClientAuth, err = f.ClientAuth.clientAuth(); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// clientAuth reads the client_auth object, certificates included.
+func (f *clientFile) clientAuth() (ClientAuth, error) {
+	a := ClientAuth{CASubject: f.CASubject, Intermediate: f.Intermediate, VerifyDepth: f.VerifyDepth, SubjectCN: f.SubjectCN}
+	for i, cf := range f.Chains {
+		c := ClientChain{Name: cf.Name, Region: cf.Region, CN: cf.CN, Source: cf.Source}
+		if cf.From != nil {
+			c.From = cf.From.UTC()
+		}
+		if cf.Until != nil {
+			c.Until = cf.Until.UTC()
+		}
+		for _, x := range []struct {
+			key  string
+			pem  string
+			dst  **x509.Certificate
+			need bool
+		}{{"leaf", cf.Leaf, &c.Leaf, false}, {"intermediate", cf.Intermediate, &c.Intermediate, false}, {"root", cf.Root, &c.Root, true}} {
+			if x.pem == "" {
+				if x.need {
+					return ClientAuth{}, fmt.Errorf("client_auth chain %d (%q): no %s", i, cf.Name, x.key)
+				}
+				continue
+			}
+			cert, err := parsePEMCert(x.pem)
+			if err != nil {
+				return ClientAuth{}, fmt.Errorf("client_auth chain %d (%q): %s: %w", i, cf.Name, x.key, err)
+			}
+			*x.dst = cert
+		}
+		a.Chains = append(a.Chains, c)
+	}
+	return a, nil
+}
+
+// parsePEMCert reads exactly one PEM certificate.
+func parsePEMCert(s string) (*x509.Certificate, error) {
+	b, rest := pem.Decode([]byte(s))
+	if b == nil || b.Type != "CERTIFICATE" {
+		return nil, errors.New("not a PEM certificate")
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return nil, errors.New("more than one PEM block")
+	}
+	return x509.ParseCertificate(b.Bytes)
+}
+
+// pemCert writes a certificate as PEM, or "" for nil.
+func pemCert(c *x509.Certificate) string {
+	if c == nil {
+		return ""
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
 }
 
 // lookupAll maps names back to code points with the registry's inverse
@@ -168,9 +254,27 @@ func (p *Policy) MarshalJSON() ([]byte, error) {
 	for _, s := range p.Hello.SignatureAlgorithms {
 		f.ClientHello.SignatureAlgorithms = append(f.ClientHello.SignatureAlgorithms, wire.SignatureSchemeName(s))
 	}
-	if p.ClientAuth != (ClientAuth{}) {
-		ca := clientFile(p.ClientAuth)
-		f.ClientAuth = &ca
+	for _, e := range p.Hello.ExtensionOrder {
+		f.ClientHello.ExtensionOrder = append(f.ClientHello.ExtensionOrder, wire.ExtensionName(e))
+	}
+	f.ClientHello.PointFormats = p.Hello.PointFormats
+	if p.Hello.RecordVersion != 0 {
+		f.ClientHello.RecordVersion = wire.VersionName(p.Hello.RecordVersion)
+	}
+	if a := p.ClientAuth; a.Presents() || a.VerifyDepth != 0 {
+		cf := &clientFile{CASubject: a.CASubject, Intermediate: a.Intermediate, VerifyDepth: a.VerifyDepth, SubjectCN: a.SubjectCN}
+		for _, c := range a.Chains {
+			ch := chainFile{Name: c.Name, Region: c.Region, CN: c.CN, Source: c.Source,
+				Leaf: pemCert(c.Leaf), Intermediate: pemCert(c.Intermediate), Root: pemCert(c.Root)}
+			if !c.From.IsZero() {
+				ch.From = &c.From
+			}
+			if !c.Until.IsZero() {
+				ch.Until = &c.Until
+			}
+			cf.Chains = append(cf.Chains, ch)
+		}
+		f.ClientAuth = cf
 	}
 	return json.MarshalIndent(f, "", "  ")
 }

@@ -11,9 +11,15 @@ package policy
 //     which are presented in order. Out of order chains will be rejected."
 //   - versions: "PagerDuty's webhook delivery system supports only TLS v1.2."
 //   - suites: the 37 values of "Supported Cipher Suites", in that order.
-//   - mutual TLS: the client certificate for CN=webhooks.pagerduty.com is
-//     issued by DigiCert SHA2 Secure Server CA under DigiCert Global Root
-//     CA, so the server needs verify depth 2.
+//   - mutual TLS: the seed's client certificate for
+//     CN=webhooks.pagerduty.com is issued by DigiCert SHA2 Secure Server CA
+//     under DigiCert Global Root CA, so the server needs verify depth 2.
+//     The chain has changed since (DigiCert Global Root G2 from January
+//     2024, a new certificate every year, CN=webhooks.eu.pagerduty.com for
+//     the EU region): ClientAuth.Chains lists them all with their sources.
+//
+// The ClientHello is the sender's own, an Erlang/OTP ssl client's
+// (sender-model.md section 2).
 func PagerDuty() *Policy {
 	return &Policy{
 		Name:         "pagerduty",
@@ -22,20 +28,29 @@ func PagerDuty() *Policy {
 		Versions:     []uint16{0x0303},
 		CipherSuites: pagerDutySuites(),
 		Hello: HelloProfile{
-			// The suite order is a JVM client's default of its time (JDK 8).
-			// Those clients offered the NIST curves and not X25519, so we
-			// offer P-256, P-384 and P-521 only: a server that does ECDHE
-			// solely over X25519 would not get an ECDHE handshake from
-			// this sender either, and we want to see that, not hide it.
-			Groups: []uint16{
-				0x0017, // secp256r1
-				0x0018, // secp384r1
-				0x0019, // secp521r1
+			// sender-model.md section 2: OTP's ssl client sends exactly
+			// these four extensions, in this order (recorded from an OTP 25
+			// client configured as the sender; OTP encodes its extension
+			// map in reverse key order, lib/ssl/src/ssl_handshake.erl), with
+			// the TLS 1.2 record version, and no extended_master_secret,
+			// session_ticket or renegotiation_info: the SCSV, first in the
+			// suites, stands for the last.
+			ExtensionOrder: []uint16{
+				0x0000, // server_name
+				0x000D, // signature_algorithms
+				0x000A, // supported_groups
+				0x000B, // ec_point_formats
 			},
-			// PKCS#1 v1.5 and ECDSA with SHA-2, and DSA for the DHE_DSS
-			// suites. No SHA-1 (a strict sender of today refuses it) and
-			// no RSA-PSS, which JDK 8's TLS 1.2 did not offer: a server
-			// that can only sign with PSS would fail with the sender.
+			PointFormats:  []uint8{0}, // uncompressed
+			RecordVersion: 0x0303,
+			// Every named curve of OTP's crypto library, in OTP's order
+			// (ssl:eccs() on OTP 25 with OpenSSL 3: 28 curves; the same
+			// list an OTP 25 client sent when recorded).
+			Groups: otpCurves(),
+			// OTP's TLS 1.2 default (OTP 21 and 22, sender-model.md
+			// section 2): SHA-512 down to SHA-1, ECDSA before RSA, and
+			// DSA with SHA-1. The same list bounds the signatures OTP
+			// accepts on certificates.
 			SignatureAlgorithms: []uint16{
 				0x0603, // ecdsa_secp521r1_sha512
 				0x0601, // rsa_pkcs1_sha512
@@ -43,18 +58,18 @@ func PagerDuty() *Policy {
 				0x0501, // rsa_pkcs1_sha384
 				0x0403, // ecdsa_secp256r1_sha256
 				0x0401, // rsa_pkcs1_sha256
-				0x0402, // dsa_sha256
+				0x0303, // ecdsa_sha224
+				0x0301, // rsa_sha224
+				0x0203, // ecdsa_sha1
+				0x0201, // rsa_pkcs1_sha1
+				0x0202, // dsa_sha1
 			},
-			ExtendedMasterSecret: true,
-			RenegotiationInfo:    true,
 		},
 		Roots:        "mozilla",
 		RequireOrder: true,
 		ClientAuth: ClientAuth{
-			CASubject:    "CN=DigiCert Global Root CA,OU=www.digicert.com,O=DigiCert Inc,C=US",
-			Intermediate: "CN=DigiCert SHA2 Secure Server CA,O=DigiCert Inc,C=US",
-			VerifyDepth:  2,
-			SubjectCN:    "webhooks.pagerduty.com",
+			VerifyDepth: 2,
+			Chains:      pagerDutyClientChains(),
 		},
 	}
 }
@@ -116,4 +131,41 @@ func pagerDutySuites() []uint16 {
 		ids[i] = s.ID
 	}
 	return ids
+}
+
+// otpCurves returns the named curves an Erlang/OTP ssl client offers, in
+// its order: ssl:eccs() on OTP 25 with OpenSSL 3, which is every curve of
+// its crypto library (lib/ssl/src/ssl_cipher.erl, tls_v1:ecc_curves(all)),
+// sect571r1 first.
+func otpCurves() []uint16 {
+	return []uint16{
+		14, // sect571r1
+		13, // sect571k1
+		25, // secp521r1
+		28, // brainpoolP512r1
+		11, // sect409k1
+		12, // sect409r1
+		27, // brainpoolP384r1
+		24, // secp384r1
+		9,  // sect283k1
+		10, // sect283r1
+		26, // brainpoolP256r1
+		22, // secp256k1
+		23, // secp256r1
+		8,  // sect239k1
+		6,  // sect233k1
+		7,  // sect233r1
+		20, // secp224k1
+		21, // secp224r1
+		4,  // sect193r1
+		5,  // sect193r2
+		18, // secp192k1
+		19, // secp192r1
+		1,  // sect163k1
+		2,  // sect163r1
+		3,  // sect163r2
+		15, // secp160k1
+		16, // secp160r1
+		17, // secp160r2
+	}
 }

@@ -6,6 +6,12 @@
 // [PagerDuty] is built in; [Load] reads others from JSON files.
 package policy
 
+import (
+	"crypto/x509"
+	"slices"
+	"time"
+)
+
 // Policy is one sender's rules. Suites, groups and signature schemes are
 // IANA code points, in the order the sender's ClientHello offers them.
 type Policy struct {
@@ -35,6 +41,16 @@ type Policy struct {
 
 // HelloProfile is the part of a ClientHello beyond versions and suites.
 type HelloProfile struct {
+	// ExtensionOrder, when set, is the order the extensions are sent in
+	// (IANA extension types); extensions it leaves out follow in the
+	// builder's order.
+	ExtensionOrder []uint16
+	// PointFormats is the ec_point_formats list; empty means uncompressed
+	// only (RFC 8422 §5.1.2).
+	PointFormats []uint8
+	// RecordVersion is the version of the record carrying the hello; zero
+	// means TLS 1.0, as most clients send (RFC 5246 Appendix E.1).
+	RecordVersion uint16
 	// Groups are the supported_groups (named curves) offered.
 	Groups []uint16
 	// SignatureAlgorithms are the signature_algorithms offered.
@@ -49,18 +65,87 @@ type HelloProfile struct {
 
 // ClientAuth describes the client certificate the sender presents, so a
 // report can tell whether a server asking for one would accept it.
+//
+// A sender whose client chain changes over time lists its chains in
+// Chains (the pagerduty policy does); a simpler policy names one root and
+// intermediate in CASubject and Intermediate. The methods answer for both.
 type ClientAuth struct {
 	// CASubject is the RFC 4514 name of the root the sender's client
-	// certificate chains to; the server must list it (or send no names).
+	// certificate chains to, when Chains is empty; the server must list it
+	// (or send no names).
 	CASubject string
 	// Intermediate is the RFC 4514 name of the CA that issues the sender's
-	// client certificate, under CASubject.
+	// client certificate, under CASubject, when Chains is empty.
 	Intermediate string
 	// VerifyDepth is the verification depth the server needs
 	// (ssl_verify_depth / SSLVerifyDepth).
 	VerifyDepth int
-	// SubjectCN is the common name of the sender's client certificate.
+	// SubjectCN is the common name of the sender's client certificate,
+	// when Chains is empty.
 	SubjectCN string
+	// Chains are the sender's client chains over time, oldest first.
+	Chains []ClientChain
+}
+
+// Presents reports whether the policy describes a client certificate at all.
+func (a ClientAuth) Presents() bool { return a.CASubject != "" || len(a.Chains) > 0 }
+
+// RootNames returns the RFC 4514 names of the roots the sender's client
+// certificates chain to at t (one per distinct root, in order): what a
+// server must trust, and list in its CertificateRequest, to admit it.
+func (a ClientAuth) RootNames(t time.Time) []string {
+	if len(a.Chains) == 0 {
+		return nonEmpty(a.CASubject)
+	}
+	return chainNames(a.Current(t), func(c ClientChain) *x509.Certificate { return c.Root })
+}
+
+// IntermediateNames returns the RFC 4514 names of the CAs that issue the
+// sender's client certificates at t.
+func (a ClientAuth) IntermediateNames(t time.Time) []string {
+	if len(a.Chains) == 0 {
+		return nonEmpty(a.Intermediate)
+	}
+	return chainNames(a.Current(t), func(c ClientChain) *x509.Certificate { return c.Intermediate })
+}
+
+// RetiredRootNames returns the RFC 4514 names of roots the sender's chains
+// used before t and no longer do (pagerduty: the seed's DigiCert Global
+// Root CA); a server that trusts only these refuses the sender today.
+func (a ClientAuth) RetiredRootNames(t time.Time) []string {
+	return chainNames(a.Retired(t), func(c ClientChain) *x509.Certificate { return c.Root })
+}
+
+// CommonNames returns the subject CNs of the sender's client certificates
+// at t, one per region.
+func (a ClientAuth) CommonNames(t time.Time) []string {
+	if len(a.Chains) == 0 {
+		return nonEmpty(a.SubjectCN)
+	}
+	var out []string
+	for _, c := range a.Current(t) {
+		if !slices.Contains(out, c.CN) {
+			out = append(out, c.CN)
+		}
+	}
+	return out
+}
+
+func chainNames(chains []ClientChain, pick func(ClientChain) *x509.Certificate) []string {
+	var out []string
+	for _, c := range chains {
+		if cert := pick(c); cert != nil && !slices.Contains(out, cert.Subject.String()) {
+			out = append(out, cert.Subject.String())
+		}
+	}
+	return out
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 // AllowsVersion reports whether the policy negotiates version v.

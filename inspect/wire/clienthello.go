@@ -74,6 +74,21 @@ type ClientHello struct {
 	// ALPN is the application_layer_protocol_negotiation list (RFC 7301
 	// §3.1); omitted when empty.
 	ALPN []string
+	// ExtensionOrder, when non-empty, is the order extensions are written
+	// in: those listed first, in that order, then the others in the
+	// builder's order. It decides only the order; the other fields decide
+	// which extensions are sent. Real clients differ in their order, and a
+	// hello built to be a given client's lists that client's order.
+	ExtensionOrder []uint16
+	// RecordVersion is the version field of the record layer carrying the
+	// hello. Zero means min(legacy_version, TLS 1.0), what most clients
+	// send (RFC 5246 Appendix E.1, RFC 8446 §5.1); Erlang/OTP sends TLS 1.2.
+	RecordVersion uint16
+	// Padding adds the padding extension (RFC 7685) when the handshake
+	// message would otherwise be 256 to 511 bytes long, so that it is 512:
+	// some servers (the F5 BIG-IP bug RFC 7685 §1 and §3 describe) hang on
+	// ClientHellos of that size.
+	Padding bool
 	// PSKModes sends psk_key_exchange_modes with psk_dhe_ke (RFC 8446
 	// §4.2.9) when TLS 1.3 is offered. Real TLS 1.3 clients always send it
 	// and some servers refuse a hello without it.
@@ -117,6 +132,30 @@ func (h *ClientHello) Marshal() ([]byte, error) {
 		return nil, fmt.Errorf("marshal client hello: %w", err)
 	}
 
+	exts, err := h.extensions(shares)
+	if err != nil {
+		return nil, fmt.Errorf("marshal client hello: %w", err)
+	}
+	msg, err := h.message(legacy, exts)
+	if err != nil {
+		return nil, fmt.Errorf("marshal client hello: %w", err)
+	}
+	if pad := paddingLen(len(msg)); h.Padding && pad >= 0 {
+		exts = append(exts, extensionBody{extPadding, make([]byte, pad)})
+		if msg, err = h.message(legacy, exts); err != nil {
+			return nil, fmt.Errorf("marshal client hello: %w", err)
+		}
+	}
+	rv := h.RecordVersion
+	if rv == 0 {
+		rv = min(legacy, VersionTLS10)
+	}
+	return records(recordHandshake, rv, msg), nil
+}
+
+// message writes the ClientHello handshake message with the extensions
+// given, in their order.
+func (h *ClientHello) message(legacy uint16, exts []extensionBody) ([]byte, error) {
 	var b cryptobyte.Builder
 	b.AddUint8(typeClientHello)
 	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -131,14 +170,25 @@ func (h *ClientHello) Marshal() ([]byte, error) {
 		// Only the null compression method (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2).
 		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint8(0) })
 		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-			h.addExtensions(b, shares)
+			for _, e := range exts {
+				b.AddUint16(e.typ)
+				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(e.body) })
+			}
 		})
 	})
-	msg, err := b.Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("marshal client hello: %w", err)
+	return b.Bytes()
+}
+
+// paddingLen returns the length of the padding extension's body that makes
+// a handshake message of n bytes 512 bytes long when n is 256 to 511
+// (RFC 7685 §3, as BoringSSL and NSS do), and -1 when none is needed. The
+// extension's own type and length take 4 bytes; a message of 509 to 511
+// bytes gets an empty one and ends up 513 to 515 bytes long.
+func paddingLen(n int) int {
+	if n < 256 || n >= 512 {
+		return -1
 	}
-	return records(recordHandshake, min(legacy, VersionTLS10), msg), nil
+	return max(512-n-4, 0)
 }
 
 // records wraps msg in TLSPlaintext records of at most 2^14 bytes each
@@ -370,14 +420,29 @@ func newKeyShare(group uint16) ([]byte, error) {
 	return nil, fmt.Errorf("cannot generate a key share for group %s", GroupName(group))
 }
 
-// addExtensions writes the extensions block in a fixed order.
-func (h *ClientHello) addExtensions(b *cryptobyte.Builder, shares []keyShare) {
+// extensionBody is one extension as Marshal writes it.
+type extensionBody struct {
+	typ  uint16
+	body []byte
+}
+
+// extensions returns the extensions Marshal sends: in the builder's fixed
+// order, then reordered by ExtensionOrder.
+func (h *ClientHello) extensions(shares []keyShare) ([]extensionBody, error) {
+	var out []extensionBody
+	var err error
 	ext := func(typ uint16, body func(b *cryptobyte.Builder)) {
-		if !h.sends(typ) {
+		if !h.sends(typ) || err != nil {
 			return
 		}
-		b.AddUint16(typ)
-		b.AddUint16LengthPrefixed(body)
+		var b cryptobyte.Builder
+		body(&b)
+		var data []byte
+		if data, err = b.Bytes(); err != nil {
+			err = fmt.Errorf("extension %s: %w", ExtensionName(typ), err)
+			return
+		}
+		out = append(out, extensionBody{typ, data})
 	}
 	empty := func(*cryptobyte.Builder) {}
 	ext(extServerName, func(b *cryptobyte.Builder) {
@@ -445,4 +510,14 @@ func (h *ClientHello) addExtensions(b *cryptobyte.Builder, shares []keyShare) {
 			}
 		})
 	})
+	if len(h.ExtensionOrder) > 0 {
+		rank := func(typ uint16) int {
+			if i := slices.Index(h.ExtensionOrder, typ); i >= 0 {
+				return i
+			}
+			return len(h.ExtensionOrder)
+		}
+		slices.SortStableFunc(out, func(a, b extensionBody) int { return rank(a.typ) - rank(b.typ) })
+	}
+	return out, err
 }

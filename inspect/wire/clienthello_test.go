@@ -268,3 +268,75 @@ func TestMarshalErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMarshalOrderAndRecordVersion: ExtensionOrder decides the order only,
+// and RecordVersion the record layer's version (an Erlang/OTP client's
+// hello: server_name, signature_algorithms, supported_groups,
+// ec_point_formats, in a TLS 1.2 record).
+func TestMarshalOrderAndRecordVersion(t *testing.T) {
+	t.Parallel()
+	h := &ClientHello{
+		Version: VersionTLS12, CipherSuites: []uint16{0x00FF, 0xC02F}, ServerName: "example.com",
+		Groups: []uint16{GroupSecp256r1}, PointFormats: []uint8{0}, SignatureAlgorithms: []uint16{SchemeRSAPKCS1SHA256},
+		ExtensionOrder: []uint16{extServerName, extSignatureAlgorithms, extSupportedGroups, extECPointFormats},
+		RecordVersion:  VersionTLS12,
+	}
+	out, err := h.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := parseClientHello(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []uint16{extServerName, extSignatureAlgorithms, extSupportedGroups, extECPointFormats}; !slices.Equal(p.extTypes, want) {
+		t.Errorf("Marshal() extensions = %v, want %v", p.extTypes, want)
+	}
+	if p.recordVersion != VersionTLS12 {
+		t.Errorf("Marshal() record version = %s, want TLS 1.2", VersionName(p.recordVersion))
+	}
+	// An order naming extensions that are not sent, and leaving some out.
+	h.ExtensionOrder = []uint16{extALPN, extECPointFormats}
+	out, _ = h.Marshal()
+	p, _ = parseClientHello(out)
+	if want := []uint16{extECPointFormats, extServerName, extSupportedGroups, extSignatureAlgorithms}; !slices.Equal(p.extTypes, want) {
+		t.Errorf("Marshal() with a partial order: extensions = %v, want %v", p.extTypes, want)
+	}
+}
+
+// TestMarshalPadding: with Padding, no ClientHello message is 256 to 511
+// bytes long (RFC 7685); without it, or outside that range, nothing is
+// added.
+func TestMarshalPadding(t *testing.T) {
+	t.Parallel()
+	for n := 1; n <= 250; n++ {
+		h := &ClientHello{Version: VersionTLS12, CipherSuites: make([]uint16, n), Padding: true}
+		for i := range h.CipherSuites {
+			h.CipherSuites[i] = uint16(0x0100 + i)
+		}
+		out, err := h.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _, _, err := readHelloRecords(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := parseClientHelloMsg(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, padded := p.ext[extPadding]
+		h.Padding = false
+		plain, _ := h.Marshal()
+		plainLen := len(plain) - 5
+		switch {
+		case len(msg) >= 256 && len(msg) < 512:
+			t.Fatalf("%d suites: message of %d bytes with Padding, want outside 256-511", n, len(msg))
+		case padded != (plainLen >= 256 && plainLen < 512):
+			t.Fatalf("%d suites: padded = %v for a %d-byte message", n, padded, plainLen)
+		case padded && len(msg) != 512 && plainLen < 509:
+			t.Fatalf("%d suites: padded to %d bytes, want 512", n, len(msg))
+		}
+	}
+}

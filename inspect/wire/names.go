@@ -323,6 +323,7 @@ const (
 	extSignatureAlgorithms  uint16 = 13
 	extALPN                 uint16 = 16
 	extSCT                  uint16 = 18
+	extPadding              uint16 = 21
 	extExtendedMasterSecret uint16 = 23
 	extSessionTicket        uint16 = 35
 	extPreSharedKey         uint16 = 41
@@ -440,6 +441,17 @@ func handshakeName(t uint8) string {
 // (case-insensitive), the inverse of GroupName for registered groups.
 func GroupByName(name string) (uint16, bool) {
 	for id, n := range groupNames {
+		if strings.EqualFold(n, name) {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
+// ExtensionByName returns the type of a TLS extension by its IANA name
+// (case-insensitive), the inverse of ExtensionName for registered types.
+func ExtensionByName(name string) (uint16, bool) {
+	for id, n := range extensionNames {
 		if strings.EqualFold(n, name) {
 			return id, true
 		}
