@@ -47,6 +47,7 @@ func main() {
 }
 
 const usage = `Usage: chainscope [flags] TARGET...
+       chainscope serve [flags]     a Prometheus probe (chainscope serve --help)
 
 Tells whether a TLS endpoint will be accepted by a strict sender (PagerDuty's
 webhooks by default), and what to change when it won't.
@@ -169,9 +170,21 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	return cfg, nil
 }
 
+// subcommands are the modes named by the first argument (chainscope serve
+// …): each takes the arguments after its name and the terminal, and returns
+// the exit status. Anything else is a target or a flag.
+var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{
+	"serve": runServe,
+}
+
 // run is the whole command, with its terminal passed in so tests can run it
 // in process. It returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(ctx, args[1:], stdin, stdout, stderr)
+		}
+	}
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usage)

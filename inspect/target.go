@@ -49,14 +49,24 @@ func ParseTarget(arg string) (Target, error) {
 	if arg == "-" {
 		return Target{Arg: arg, Kind: TargetStdin, Path: "-"}, nil
 	}
+	if arg != "" && len(arg) <= maxTargetLen {
+		if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
+			return Target{Arg: arg, Kind: TargetFile, Path: arg}, nil
+		}
+	}
+	return ParseHostTarget(arg)
+}
+
+// ParseHostTarget parses a live endpoint only — host, host:port,
+// [ipv6]:port, ipv4:port or an https URL — and never looks at the file
+// system: for targets from the network (chainscope serve's /probe), where
+// naming a local file must not read it.
+func ParseHostTarget(arg string) (Target, error) {
 	if arg == "" {
 		return Target{}, errors.New("empty target: give a host, host:port, URL or file")
 	}
 	if len(arg) > maxTargetLen {
 		return Target{}, fmt.Errorf("target of %d bytes: longer than %d", len(arg), maxTargetLen)
-	}
-	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
-		return Target{Arg: arg, Kind: TargetFile, Path: arg}, nil
 	}
 	host, port, err := splitHostPort(arg)
 	if err != nil {

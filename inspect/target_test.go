@@ -52,6 +52,21 @@ func TestParseTarget(t *testing.T) {
 	}
 }
 
+// TestParseHostTarget: a target from the network never names a file, even
+// one that exists.
+func TestParseHostTarget(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"../testdata/real-google.com-2026.pem", "/etc/hosts", "file:///etc/hosts"} {
+		if got, err := ParseHostTarget(arg); err == nil {
+			t.Errorf("ParseHostTarget(%q) = %+v, want an error", arg, got)
+		}
+	}
+	got, err := ParseHostTarget("https://example.com:9443/hooks")
+	if err != nil || got.Kind != TargetHost || got.Address() != "example.com:9443" {
+		t.Errorf("ParseHostTarget(https://example.com:9443/hooks) = %+v, %v, want host example.com:9443", got, err)
+	}
+}
+
 // FuzzParseTarget: any argument either parses to a dialable host and port
 // or is refused with an error; it never panics.
 func FuzzParseTarget(f *testing.F) {
