@@ -126,7 +126,7 @@ func TestChainChecks(t *testing.T) {
 			certs: []*testpki.Cert{leaf2, inter},
 			want:  want{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusFail},
 			path:  "#0", roles: "leaf unrelated",
-			fix: map[string]string{CheckComplete: "if CN=Test Int 2 is an intermediate, add it right after CN=deep.test in your certificate file (its CA publishes it at http://ca.test/int2.der); if it is a root"},
+			fix: map[string]string{CheckComplete: "if CN=Test Int 2 is an intermediate, add it right after CN=deep.test in your certificate file (its CA publishes it at http://ca.test/int2.der); if CN=Test Int 2 is a root, add it to the roots file"},
 		},
 		{
 			name:  "duplicate intermediate",
@@ -158,7 +158,7 @@ func TestChainChecks(t *testing.T) {
 			certs: []*testpki.Cert{selfSigned}, serverName: "example.test",
 			want: want{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckExtra: StatusPass, CheckRoot: StatusFail, CheckHostname: StatusPass},
 			path: "#0", roles: "leaf",
-			fix: map[string]string{CheckRoot: "replace it with a certificate from a CA"},
+			fix: map[string]string{CheckRoot: "issue the leaf from the private CA whose root is in the roots file"},
 		},
 		{
 			name:  "private root presented",

@@ -20,7 +20,7 @@ import (
 const expiryWarning = 30 * 24 * time.Hour
 
 // chainChecks judges the analysed chain by the policy's rules.
-func chainChecks(ch *chain, pol *policy.Policy, storeName, serverName string, now time.Time) []Check {
+func chainChecks(ch *chain, pol *policy.Policy, storeName storeRef, serverName string, now time.Time) []Check {
 	return []Check{
 		orderCheck(ch, pol),
 		completeCheck(ch, storeName),
@@ -93,7 +93,7 @@ func (ch *chain) offPath() []string {
 // completeCheck: the sender builds the path from what the server sends and
 // its own roots; it fetches nothing (no AIA chasing), so every intermediate
 // must be presented (RFC 5246 §7.4.2).
-func completeCheck(ch *chain, storeName string) Check {
+func completeCheck(ch *chain, storeName storeRef) Check {
 	c := newCheck(CheckComplete)
 	switch {
 	case ch.anchor != nil:
@@ -110,7 +110,7 @@ func completeCheck(ch *chain, storeName string) Check {
 		if len(m.IssuingCertificateURL) > 0 {
 			c.Fix += fmt.Sprintf(" (its CA publishes it at %s)", m.IssuingCertificateURL[0])
 		}
-		c.Fix += fmt.Sprintf("; if it is a root, the %s does not include it: get a certificate that chains to a root it does", storeName)
+		c.Fix += "; " + missingRootFix(storeName, issuerName(m))
 	default:
 		top := ch.path[len(ch.path)-1]
 		c.Status = StatusFail
@@ -181,7 +181,7 @@ func dupPositions(dups []string) []string {
 // "We will drop webhooks if your certificate is self-signed or if your
 // certificate uses a CA outside of this list"), and honours the store's
 // distrust-after dates (Mozilla Root Store Policy §7.4).
-func rootCheck(ch *chain, storeName string) Check {
+func rootCheck(ch *chain, storeName storeRef) Check {
 	c := newCheck(CheckRoot)
 	top := ch.path[len(ch.path)-1]
 	switch {
@@ -208,16 +208,16 @@ func rootCheck(ch *chain, storeName string) Check {
 	case ch.selfSignedTop && top == ch.leaf:
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the leaf %s is self-signed", at(top, ch.certs[top]))
-		c.Fix = fmt.Sprintf("replace it with a certificate from a CA in the %s (Let's Encrypt issues them free)", storeName)
+		c.Fix = selfSignedLeafFix(storeName)
 	case ch.selfSignedTop:
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the path ends at the self-signed %s, which is not in the %s (a private or removed CA)", at(top, ch.certs[top]), storeName)
-		c.Fix = fmt.Sprintf("get a certificate from a CA whose root is in the %s", storeName)
+		c.Fix = rootNotInStoreFix(storeName, at(top, ch.certs[top]))
 	default:
 		m := ch.certs[ch.missing]
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("no root of the %s was reached: the path stops at %s, whose issuer %s is missing", storeName, at(ch.missing, m), issuerName(m))
-		c.Fix = fmt.Sprintf("add the missing intermediate (see chain.complete); if %s is itself a root, get a certificate from a CA in the %s", issuerName(m), storeName)
+		c.Fix = "add the missing intermediate (see chain.complete); " + missingRootFix(storeName, issuerName(m))
 	}
 	return c
 }
@@ -296,28 +296,96 @@ func hostnameCheck(ch *chain, name string) Check {
 // signature is never checked.
 func strengthCheck(ch *chain) Check {
 	c := newCheck(CheckStrength)
-	var weak []string
+	var weak, rekey, resign []string
 	for _, j := range ch.judged(ch.anchor) {
 		if w := weakKey(j.cert); w != "" {
 			weak = append(weak, fmt.Sprintf("%s has %s", j.name(), w))
+			rekey = append(rekey, j.name())
 		}
 		isRoot := j.pos < 0 || j.pos == ch.anchorAt || ch.selfSigned[j.pos]
-		if !isRoot {
-			switch j.cert.SignatureAlgorithm {
-			case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
-				weak = append(weak, fmt.Sprintf("%s is signed with %s", j.name(), j.cert.SignatureAlgorithm))
-			}
+		if !isRoot && weakSignature(j.cert.SignatureAlgorithm) {
+			weak = append(weak, fmt.Sprintf("%s is signed with %s", j.name(), j.cert.SignatureAlgorithm))
+			resign = append(resign, j.name())
 		}
 	}
 	if len(weak) == 0 {
 		c.Status = StatusPass
-		c.Detail = "keys of 2048 bits RSA or 256 bits EC and more, SHA-2 signatures"
+		c.Detail = strengthDetail(ch)
 		return c
 	}
 	c.Status = StatusWarn
 	c.Detail = strings.Join(weak, "; ")
-	c.Fix = "reissue with an RSA key of 2048 bits or more (or ECDSA P-256) and a SHA-256 signature"
+	var fix []string
+	if len(rekey) > 0 {
+		fix = append(fix, fmt.Sprintf("reissue %s with an RSA key of 2048 bits or more (or ECDSA P-256)", joinAnd(rekey)))
+	}
+	if len(resign) > 0 {
+		fix = append(fix, fmt.Sprintf("have the CA sign %s again with SHA-256", joinAnd(resign)))
+	}
+	c.Fix = strings.Join(fix, "; ")
 	return c
+}
+
+// weakSignature reports the signature algorithms others refuse on a
+// certificate: MD2, MD5 and SHA-1 (sender-model.md §3).
+func weakSignature(a x509.SignatureAlgorithm) bool {
+	switch a {
+	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
+		return true
+	}
+	return false
+}
+
+// strengthDetail describes the keys and signatures of the path at hand:
+// "keys RSA 2048 bits (#0, #1) and RSA 4096 bits (store root);
+// signatures SHA256-RSA (#0, #1)". A root's own signature is checked by no
+// verifier, so it is named apart, as a self-signed leaf's is.
+func strengthDetail(ch *chain) string {
+	type group struct {
+		what string
+		who  []string
+	}
+	add := func(gs []*group, what, who string) []*group {
+		for _, g := range gs {
+			if g.what == what {
+				g.who = append(g.who, who)
+				return gs
+			}
+		}
+		return append(gs, &group{what, []string{who}})
+	}
+	join := func(gs []*group) string {
+		var parts []string
+		for _, g := range gs {
+			parts = append(parts, fmt.Sprintf("%s (%s)", g.what, strings.Join(g.who, ", ")))
+		}
+		return joinAnd(parts)
+	}
+	var keys, sigs []*group
+	selfLeaf := ""
+	for _, j := range ch.judged(ch.anchor) {
+		who := "store root"
+		if j.pos >= 0 {
+			who = fmt.Sprintf("#%d", j.pos)
+		}
+		typ, bits := keyInfo(j.cert)
+		keys = add(keys, fmt.Sprintf("%s %d bits", typ, bits), who)
+		isRoot := j.pos < 0 || j.pos == ch.anchorAt || ch.selfSigned[j.pos]
+		switch {
+		case isRoot && j.pos == ch.leaf:
+			selfLeaf = fmt.Sprintf("#%d signs itself (%s), which no verifier checks: a self-signed leaf is judged by trust.root", j.pos, j.cert.SignatureAlgorithm)
+		case !isRoot:
+			sigs = add(sigs, j.cert.SignatureAlgorithm.String(), who)
+		}
+	}
+	out := "keys " + join(keys)
+	if len(sigs) > 0 {
+		out += "; signatures " + join(sigs)
+	}
+	if selfLeaf != "" {
+		out += "; " + selfLeaf
+	}
+	return out
 }
 
 func weakKey(c *x509.Certificate) string {

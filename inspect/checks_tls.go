@@ -54,7 +54,8 @@ func protocolCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 	if pr.err == nil {
 		c.Detail += fmt.Sprintf(", and answered the policy's ClientHello with %s", wire.VersionName(pr.flight.Version))
 	}
-	c.Fix = fmt.Sprintf("enable %s on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3; Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3)", versionNames(pol.Versions))
+	// The fix, the server lines for the policy, is written by tlsFixes
+	// once the chain (the key type) is known.
 	return c
 }
 
@@ -65,7 +66,6 @@ func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 	if pr.err == nil && !pol.AllowsVersion(pr.flight.Version) {
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the server answered the policy's ClientHello with %s and %s; the sender aborts there (see tls.protocol)", wire.VersionName(pr.flight.Version), wire.SuiteName(pr.flight.CipherSuite))
-		c.Fix = "enable " + versionNames(pol.Versions) + " with one of the policy's suites"
 		return c
 	}
 	if pr.err == nil && pol.AllowsSuite(pr.flight.CipherSuite) {
@@ -89,9 +89,7 @@ func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 	if acc := info.AcceptedCipherSuites["TLS 1.2"]; len(acc) > 0 {
 		c.Detail += "; over TLS 1.2 the server accepts " + joinAnd(truncateList(acc, 6))
 	}
-	c.Fix = "enable at least one of the policy's suites, e.g. for nginx: " +
-		"ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384; " +
-		"with an ECDSA or RSA key, and the curves secp256r1 or secp384r1 allowed (ssl_ecdh_curve X25519:prime256v1:secp384r1)"
+	// The fix is written by tlsFixes (see protocolCheck).
 	return c
 }
 

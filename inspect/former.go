@@ -102,7 +102,7 @@ func commonPrefix(a, b string) int {
 // unknown CA or a missing intermediate, and the fix is a new chain from
 // the CA (Mozilla Root Store Policy §7: a removed root is not trusted for
 // any certificate, whatever its issuance date).
-func explainFormerRoot(have map[string]Check, ch *chain, fr *FormerRoot, cert *x509.Certificate, storeName string) {
+func explainFormerRoot(have map[string]Check, ch *chain, fr *FormerRoot, cert *x509.Certificate, storeName storeRef) {
 	name := shortName(cert)
 	where := "not presented"
 	if fr.Presented {
@@ -137,7 +137,7 @@ func explainFormerRoot(have map[string]Check, ch *chain, fr *FormerRoot, cert *x
 		} else {
 			complete.Detail = fmt.Sprintf("no intermediate is missing: %s is issued by %s, a root Mozilla's list no longer includes (dropped between %s and %s; see trust.root)", at(top, ch.certs[top]), name, day(fr.LastDate), day(fr.RemovedDate))
 		}
-		complete.Fix = "get a certificate under a root the " + storeName + " includes today (see trust.root)"
+		complete.Fix = "get a certificate under a root the " + storeName.String() + " includes today (see trust.root)"
 		have[CheckComplete] = complete
 	}
 }

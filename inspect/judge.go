@@ -2,8 +2,6 @@ package inspect
 
 import (
 	"crypto/x509"
-
-	"chainscope/inspect/trust"
 )
 
 // newReport starts the report of one target: everything but the findings.
@@ -36,6 +34,7 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 	for _, c := range r.Checks {
 		have[c.ID] = c
 	}
+	var leaf *x509.Certificate
 	if len(certs) > 0 {
 		ch := analyzeChain(certs, opts.Store)
 		for _, c := range chainChecks(ch, opts.Policy, storePhrase(opts.Store), r.ServerName, r.EvaluatedAt) {
@@ -46,6 +45,7 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 			explainFormerRoot(have, ch, fr, cert, storePhrase(opts.Store))
 		}
 		have[CheckStrength] = strengthCheck(ch)
+		leaf = ch.certs[ch.leaf]
 		root := have[CheckRoot]
 		for i := range certs {
 			c := describe(ch, i, r.EvaluatedAt)
@@ -82,6 +82,9 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 			}
 		}
 	}
+	if r.TLS != nil {
+		tlsFixes(have, opts.Policy, r.TLS, leaf)
+	}
 	r.Checks = r.Checks[:0]
 	for _, id := range CheckIDs {
 		c, ok := have[id]
@@ -104,15 +107,4 @@ func skipReason(r *Report, id string) string {
 		}
 	}
 	return "not applicable"
-}
-
-// storePhrase names a store inside a sentence: "the Mozilla root store".
-func storePhrase(s *trust.Store) string {
-	switch s.Name {
-	case "mozilla":
-		return "Mozilla root store"
-	case "system":
-		return "system root store"
-	}
-	return "roots file " + s.Version
 }

@@ -1,0 +1,151 @@
+package inspect
+
+import (
+	"crypto/x509"
+	"fmt"
+	"strings"
+
+	"chainscope/inspect/policy"
+	"chainscope/inspect/serverconf"
+	"chainscope/inspect/trust"
+	"chainscope/inspect/wire"
+)
+
+// Fixes are derived from the policy and the findings, never canned: the
+// server lines come from the policy's versions and IANA suites translated
+// by serverconf, and the trust advice from the kind of store the chain was
+// judged against.
+
+// storeRef is the trust store as checks speak of it: %s prints its name in
+// a sentence ("Mozilla root store", "roots file ca.pem"), and kind picks
+// the advice: "mozilla", "system" or "file".
+type storeRef struct {
+	phrase, kind string
+}
+
+func (s storeRef) String() string { return s.phrase }
+
+// storePhrase describes a store for the checks.
+func storePhrase(s *trust.Store) storeRef {
+	switch s.Name {
+	case "mozilla":
+		return storeRef{"Mozilla root store", "mozilla"}
+	case "system":
+		return storeRef{"system root store (" + s.Version + ")", "system"}
+	}
+	return storeRef{"roots file " + s.Version, "file"}
+}
+
+// selfSignedLeafFix: a public store needs a certificate from a public CA
+// (the seed: "We will drop webhooks if your certificate is self-signed");
+// under a private roots file the leaf comes from the private CA instead.
+func selfSignedLeafFix(s storeRef) string {
+	switch s.kind {
+	case "mozilla":
+		return "replace it with a certificate from a CA in Mozilla's list (Let's Encrypt and other ACME CAs issue them free)"
+	case "system":
+		return fmt.Sprintf("replace it with a certificate from a CA in the %s, or add this certificate to that store on every client that must trust it", s)
+	}
+	return fmt.Sprintf("issue the leaf from the private CA whose root is in the %s, or, if the sender trusts this very certificate, add it to that file", s)
+}
+
+// rootNotInStoreFix: the path ends at root, which the store lacks.
+func rootNotInStoreFix(s storeRef, root string) string {
+	switch s.kind {
+	case "mozilla":
+		return fmt.Sprintf("get a certificate from a CA whose root is in Mozilla's list; %s is not, and no server setting changes that", root)
+	case "system":
+		return fmt.Sprintf("get a certificate from a CA whose root is in the %s, or add %s to that store if it is your own CA", s, root)
+	}
+	return fmt.Sprintf("add %s to the %s if it is your private CA, or get the leaf issued under a root the file holds", root, s)
+}
+
+// missingRootFix: the issuer the path stops at may be a root the store
+// lacks rather than an intermediate left out.
+func missingRootFix(s storeRef, issuer string) string {
+	switch s.kind {
+	case "mozilla":
+		return fmt.Sprintf("if %s is a root, Mozilla's list does not include it: get a certificate that chains to a root it does", issuer)
+	case "system":
+		return fmt.Sprintf("if %s is a root, the %s lacks it: add it there if it is your own CA, or get a certificate that chains to a root the store holds", issuer, s)
+	}
+	return fmt.Sprintf("if %s is a root, add it to the %s (your private CA)", issuer, s)
+}
+
+// serverSettings are the policy's TLS settings for this server: the
+// leaf's key type narrows the suites, and the versions the server accepts
+// today from TLS 1.2 up stay enabled.
+func serverSettings(pol *policy.Policy, info *TLSInfo, leaf *x509.Certificate) serverconf.TLS {
+	var o serverconf.Options
+	if leaf != nil {
+		o.KeyType = map[x509.PublicKeyAlgorithm]string{x509.RSA: "RSA", x509.ECDSA: "ECDSA", x509.DSA: "DSA"}[leaf.PublicKeyAlgorithm]
+	}
+	if info != nil {
+		for _, v := range []uint16{wire.VersionTLS12, wire.VersionTLS13} {
+			if info.Versions[wire.VersionName(v)] {
+				o.Keep = append(o.Keep, v)
+			}
+		}
+	}
+	return serverconf.ForPolicy(pol, o)
+}
+
+// quoteLines quotes the directives each server needs, as a fix says them:
+// "nginx: `a;` `b;`; Apache: `A` `B`".
+func quoteLines(nodes func(serverconf.Server) []serverconf.Node) string {
+	var parts []string
+	for _, s := range serverconf.Servers {
+		var lines []string
+		for _, n := range nodes(s) {
+			lines = append(lines, "`"+n.Line(s)+"`")
+		}
+		name := "nginx"
+		if s == serverconf.Apache {
+			name = "Apache"
+		}
+		parts = append(parts, name+": "+strings.Join(lines, " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// configHint points at the command that prints the whole block.
+const configHint = " (`chainscope config nginx|apache TARGET` prints the whole server block)"
+
+// tlsFixes writes the fixes of tls.protocol and tls.cipher when they fail
+// or warn: the one or two lines of the server's configuration that change,
+// for nginx and Apache, from the policy's versions and suites.
+func tlsFixes(have map[string]Check, pol *policy.Policy, info *TLSInfo, leaf *x509.Certificate) {
+	t := serverSettings(pol, info, leaf)
+	bad := func(id string) bool {
+		c, ok := have[id]
+		return ok && (c.Status == StatusFail || c.Status == StatusWarn)
+	}
+	versions := versionNames(pol.Versions)
+	if bad(CheckProtocol) {
+		c := have[CheckProtocol]
+		c.Fix = fmt.Sprintf("enable %s — %s", versions, quoteLines(func(s serverconf.Server) []serverconf.Node {
+			return []serverconf.Node{t.ProtocolNode(s)}
+		}))
+		if cc := have[CheckCipher]; cc.Status == StatusSkip {
+			c.Fix += fmt.Sprintf("; then inspect again: tls.cipher is judged once %s answers", versions)
+		}
+		have[CheckProtocol] = c
+	}
+	if bad(CheckCipher) {
+		c := have[CheckCipher]
+		withVersion := info != nil && info.Version != "" && !pol.AllowsVersion(versionByName(info.Version))
+		c.Fix = "offer the policy's suites — " + quoteLines(func(s serverconf.Server) []serverconf.Node {
+			nodes := t.CipherNodes(s)
+			if withVersion {
+				nodes = append([]serverconf.Node{t.ProtocolNode(s)}, nodes...)
+			}
+			return nodes
+		}) + configHint
+		have[CheckCipher] = c
+	}
+}
+
+func versionByName(name string) uint16 {
+	v, _ := wire.ParseVersion(name)
+	return v
+}

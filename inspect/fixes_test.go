@@ -1,0 +1,157 @@
+package inspect
+
+import (
+	"context"
+	"crypto/x509"
+	"strings"
+	"testing"
+
+	"chainscope/inspect/policy"
+	"chainscope/inspect/trust"
+	"chainscope/internal/testpki"
+)
+
+// TestTLSFixes: the protocol and cipher fixes quote the server lines the
+// policy needs, for the certificate's key, never a canned list.
+func TestTLSFixes(t *testing.T) {
+	t.Parallel()
+	modern, err := policy.Load("../testdata/policy-modern.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := testpki.Root(t, "Fix Root")
+	rsaLeaf := testpki.Leaf(t, root, "rsa.test", testpki.RSA(2048)).Cert
+	ecLeaf := testpki.Leaf(t, root, "ec.test").Cert
+	tls13Only := map[string]bool{"TLS 1.3": true}
+	tls12 := map[string]bool{"TLS 1.2": true, "TLS 1.3": true}
+	tests := []struct {
+		name      string
+		pol       *policy.Policy
+		leaf      *x509.Certificate
+		info      *TLSInfo
+		checks    map[string]Status
+		id        string
+		want, not []string
+	}{
+		{"no TLS 1.2, pagerduty", policy.PagerDuty(), rsaLeaf, &TLSInfo{Versions: tls13Only},
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip}, CheckProtocol,
+			[]string{"enable TLS 1.2", "nginx: `ssl_protocols TLSv1.2 TLSv1.3;`", "Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`", "tls.cipher is judged once TLS 1.2 answers"}, nil},
+		{"no listed suite, pagerduty, RSA key", policy.PagerDuty(), rsaLeaf, &TLSInfo{Versions: tls12, Version: "TLS 1.2"},
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusFail}, CheckCipher,
+			[]string{"`ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-SHA384:DHE-RSA-AES256-GCM-SHA384:", "`ssl_prefer_server_ciphers on;`", "`SSLCipherSuite ECDHE-RSA-AES256-GCM-SHA384:", "`SSLHonorCipherOrder on`", "chainscope config"},
+			[]string{"ECDSA", "ECDH-", "X25519", "ssl_protocols"}},
+		{"no listed suite, modern, ECDSA key", modern, ecLeaf, &TLSInfo{Versions: tls12, Version: "TLS 1.2"},
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusFail}, CheckCipher,
+			[]string{"`ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305;`",
+				"`ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256;`",
+				"`ssl_prefer_server_ciphers off;`", "`SSLCipherSuite TLSv1.3 TLS_AES_128_GCM_SHA256:"},
+			[]string{"ECDHE-RSA", ":DHE-"}},
+		{"wrong version answered", policy.PagerDuty(), rsaLeaf, &TLSInfo{Versions: map[string]bool{"TLS 1.0": true}, Version: "TLS 1.0"},
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail}, CheckCipher,
+			[]string{"`ssl_protocols TLSv1.2;` `ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384:"}, []string{"TLSv1 "}},
+		{"passing checks keep no fix", policy.PagerDuty(), rsaLeaf, &TLSInfo{Versions: tls12, Version: "TLS 1.2"},
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass}, CheckCipher, nil, []string{"ssl_"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			have := map[string]Check{}
+			for id, st := range tt.checks {
+				have[id] = Check{ID: id, Status: st}
+			}
+			tlsFixes(have, tt.pol, tt.info, tt.leaf)
+			fix := have[tt.id].Fix
+			for _, w := range tt.want {
+				if !strings.Contains(fix, w) {
+					t.Errorf("%s fix = %q, want it to contain %q", tt.id, fix, w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(fix, n) {
+					t.Errorf("%s fix = %q, want no %q", tt.id, fix, n)
+				}
+			}
+		})
+	}
+}
+
+// TestTrustFixByStore: a self-signed leaf is told to get a public
+// certificate only under a public store; under a private roots file the
+// private CA issues it.
+func TestTrustFixByStore(t *testing.T) {
+	t.Parallel()
+	mozilla, err := trust.Mozilla()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := trust.LoadFile("../testdata/root.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	system := trust.New("system", "/etc/ssl/certs/ca-certificates.crt", file.Roots())
+	tests := []struct {
+		store     *trust.Store
+		want, not string
+	}{
+		{mozilla, "Let's Encrypt", "private CA"},
+		{system, "system root store (/etc/ssl/certs/ca-certificates.crt)", "Let's Encrypt"},
+		{file, "private CA whose root is in the roots file ../testdata/root.pem", "Let's Encrypt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.store.Name, func(t *testing.T) {
+			t.Parallel()
+			target, _ := ParseTarget("../testdata/leaf-self-signed.pem")
+			r, err := Inspect(context.Background(), target, Options{Store: tt.store, At: testpki.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := r.Check(CheckRoot)
+			if c.Status != StatusFail || !strings.Contains(c.Fix, tt.want) || strings.Contains(c.Fix, tt.not) {
+				t.Errorf("trust.root = %s, fix %q, want fail, %q and no %q", c.Status, c.Fix, tt.want, tt.not)
+			}
+		})
+	}
+}
+
+// TestStrengthDetail: cert.strength describes the keys and signatures of
+// the chain at hand; a SHA-1 self-signed leaf is not said to be SHA-2.
+func TestStrengthDetail(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Str Root", testpki.RSA(2048))
+	inter := testpki.Intermediate(t, root, "Str Int")
+	leaf := testpki.Leaf(t, inter, "str.test", testpki.RSA(2048))
+	self := testpki.Root(t, "self.test", testpki.RSA(2048), testpki.SignatureAlgorithm(x509.SHA1WithRSA))
+	sha1Leaf := testpki.Leaf(t, inter, "sha1.test", testpki.SignatureAlgorithm(x509.ECDSAWithSHA1))
+	tests := []struct {
+		name   string
+		certs  []*x509.Certificate
+		status Status
+		want   []string
+		not    string
+	}{
+		{"strong chain", testpki.X509(leaf, inter), StatusPass,
+			[]string{"keys RSA 2048 bits (#0, store root) and ECDSA 256 bits (#1)", "signatures ECDSA-SHA256 (#0) and SHA256-RSA (#1)"}, "SHA-2"},
+		{"SHA-1 self-signed leaf", testpki.X509(self), StatusPass,
+			[]string{"keys RSA 2048 bits (#0)", "#0 signs itself (SHA1-RSA), which no verifier checks"}, "SHA-2"},
+		{"SHA-1 signed leaf", testpki.X509(sha1Leaf, inter), StatusWarn,
+			[]string{"#0 CN=sha1.test is signed with ECDSA-SHA1"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := judgeCerts(t, tt.certs, []*trust.Root{{Cert: root.Cert}}, "")
+			c, _ := r.Check(CheckStrength)
+			if c.Status != tt.status {
+				t.Errorf("cert.strength = %s, want %s (%s)", c.Status, tt.status, c.Detail)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(c.Detail, w) {
+					t.Errorf("cert.strength detail = %q, want it to contain %q", c.Detail, w)
+				}
+			}
+			if tt.not != "" && strings.Contains(c.Detail, tt.not) {
+				t.Errorf("cert.strength detail = %q, want no %q", c.Detail, tt.not)
+			}
+		})
+	}
+}

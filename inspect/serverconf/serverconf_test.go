@@ -1,0 +1,150 @@
+package serverconf
+
+import (
+	"encoding/asn1"
+	"encoding/pem"
+	"math/big"
+	"slices"
+	"strings"
+	"testing"
+
+	"chainscope/inspect/policy"
+	"chainscope/inspect/wire"
+)
+
+func TestParseServer(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   string
+		want Server
+		ok   bool
+	}{
+		{"nginx", Nginx, true}, {"Apache", Apache, true}, {"httpd", Apache, true}, {"apache2", Apache, true}, {"caddy", "", false},
+	} {
+		got, err := ParseServer(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseServer(%q) = %q, %v, want %q, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	t.Parallel()
+	nodes := []Node{
+		Directive("a", "x y", `q"uote`).Commented("why"),
+		{Name: "blk", Args: []string{"/"}, Block: true, Children: []Node{Directive("b", "semi;colon")}},
+	}
+	for _, tt := range []struct {
+		s    Server
+		want string
+	}{
+		{Nginx, "# why\na \"x y\" \"q\\\"uote\";\nblk / {\n    b \"semi;colon\";\n}\n"},
+		{Apache, "# why\na \"x y\" \"q\\\"uote\"\n<blk />\n    b semi;colon\n</blk>\n"},
+	} {
+		if got := Render(tt.s, nodes...); got != tt.want {
+			t.Errorf("Render(%s) = %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestForPolicy: the settings follow the policy and the certificate's key,
+// never a canned list.
+func TestForPolicy(t *testing.T) {
+	t.Parallel()
+	modern, err := policy.Load("../../testdata/policy-modern.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name         string
+		pol          *policy.Policy
+		opts         Options
+		versions     string // nginx ssl_protocols line
+		ciphers      string // prefix of the OpenSSL list
+		suites13     string
+		serverOrder  bool
+		dhe          bool
+		groups       string
+		leftContains string
+	}{
+		{"pagerduty RSA", policy.PagerDuty(), Options{KeyType: "RSA"},
+			"ssl_protocols TLSv1.2;", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-SHA384:DHE-RSA-AES256-GCM-SHA384:", "",
+			true, true, "X25519:prime256v1:secp384r1:secp521r1", "with static ECDH key exchange"},
+		{"pagerduty ECDSA keeps TLS 1.3, not TLS 1.0", policy.PagerDuty(), Options{KeyType: "ECDSA", Keep: []uint16{wire.VersionTLS10, wire.VersionTLS13}},
+			"ssl_protocols TLSv1.2 TLSv1.3;", "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:", "",
+			true, false, "X25519:prime256v1:secp384r1:secp521r1", "that authenticate with an RSA key"},
+		{"pagerduty any key", policy.PagerDuty(), Options{},
+			"ssl_protocols TLSv1.2;", "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:", "",
+			true, true, "X25519:prime256v1:secp384r1:secp521r1", "with static ECDH"},
+		{"modern", modern, Options{KeyType: "RSA"},
+			"ssl_protocols TLSv1.2 TLSv1.3;", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
+			false, false, "X25519:prime256v1:secp384r1", "that authenticate with an ECDSA key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := ForPolicy(tt.pol, tt.opts)
+			if l := got.ProtocolNode(Nginx).Line(Nginx); l != tt.versions {
+				t.Errorf("protocols = %q, want %q", l, tt.versions)
+			}
+			if l := got.CipherList(); !strings.HasPrefix(l, tt.ciphers) {
+				t.Errorf("CipherList() = %q, want it to start %q", l, tt.ciphers)
+			}
+			for _, s := range got.Suites {
+				if !tt.pol.AllowsSuite(s.ID) {
+					t.Errorf("suite %s is not the policy's", s.Name)
+				}
+				if tt.opts.KeyType == "RSA" && s.Auth != "RSA" || tt.opts.KeyType == "ECDSA" && s.Auth != "ECDSA" {
+					t.Errorf("suite %s does not fit a %s key", s.Name, tt.opts.KeyType)
+				}
+			}
+			if got.list13() != tt.suites13 {
+				t.Errorf("TLS 1.3 suites = %q, want %q", got.list13(), tt.suites13)
+			}
+			if got.ServerOrder != tt.serverOrder || got.DHE != tt.dhe {
+				t.Errorf("server order %v, DHE %v, want %v, %v", got.ServerOrder, got.DHE, tt.serverOrder, tt.dhe)
+			}
+			if g := strings.Join(got.Groups, ":"); g != tt.groups {
+				t.Errorf("groups = %q, want %q", g, tt.groups)
+			}
+			if !slices.ContainsFunc(got.Left, func(l Left) bool { return strings.HasPrefix(l.Why, tt.leftContains) }) {
+				t.Errorf("Left = %v, want a reason starting %q", got.Left, tt.leftContains)
+			}
+			_, dh := got.DHNode(Apache, "/x")
+			if dh != tt.dhe {
+				t.Errorf("DHNode ok = %v, want %v", dh, tt.dhe)
+			}
+		})
+	}
+}
+
+// TestFFDHE2048 checks the shipped parameters against RFC 7919 Appendix
+// A.1: p = 2^2048 - 2^1984 + (floor(2^1918 * e) + 560316) * 2^64 - 1, g = 2.
+func TestFFDHE2048(t *testing.T) {
+	t.Parallel()
+	b, _ := pem.Decode(FFDHE2048)
+	if b == nil || b.Type != "DH PARAMETERS" {
+		t.Fatalf("FFDHE2048 is not PEM DH PARAMETERS")
+	}
+	var params struct{ P, G *big.Int }
+	if _, err := asn1.Unmarshal(b.Bytes, &params); err != nil {
+		t.Fatal(err)
+	}
+	// floor(2^1918 * e) from the series e = sum 1/k!, computed with 64
+	// guard bits.
+	const guard = 64
+	one := new(big.Int).Lsh(big.NewInt(1), 1918+guard)
+	sum, term := new(big.Int), new(big.Int).Set(one)
+	for k := int64(1); term.Sign() > 0; k++ {
+		sum.Add(sum, term)
+		term.Quo(term, big.NewInt(k))
+	}
+	eFloor := sum.Rsh(sum, guard)
+	p := new(big.Int).Lsh(big.NewInt(1), 2048)
+	p.Sub(p, new(big.Int).Lsh(big.NewInt(1), 1984))
+	p.Add(p, new(big.Int).Lsh(new(big.Int).Add(eFloor, big.NewInt(560316)), 64))
+	p.Sub(p, big.NewInt(1))
+	if params.P.Cmp(p) != 0 || params.G.Int64() != 2 {
+		t.Errorf("ffdhe2048 p = %x, g = %v, want RFC 7919's p = %x, g = 2", params.P, params.G, p)
+	}
+}

@@ -1,0 +1,139 @@
+package serverconf
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+
+	"chainscope/inspect/wire"
+)
+
+// Site is what a whole server block holds beside the TLS settings.
+type Site struct {
+	// ServerName is the host name the block answers for.
+	ServerName string
+	// Listen is a port ("443") or an address and port ("127.0.0.1:8443").
+	Listen string
+	// CertFile is the certificate file (the leaf, then each issuer towards
+	// the root), KeyFile its private key, DHParamFile the DH parameters
+	// (used when the settings have DHE suites).
+	CertFile, KeyFile, DHParamFile string
+	// Policy names the policy the settings come from, for the comments.
+	Policy string
+	// Header are comment lines above the block.
+	Header []string
+	// Extra are more nodes inside the block, after the TLS settings:
+	// client-certificate verification, locations.
+	Extra []Node
+}
+
+// Nodes returns the whole block for the server: the nginx `server` block
+// (to go inside `http { }`), or Apache's `Listen` and `VirtualHost`, each
+// setting with a comment saying where it comes from.
+func (site Site) Nodes(s Server, t TLS) []Node {
+	var body []Node
+	if s == Apache {
+		body = append(body, Directive("ServerName", site.ServerName), Directive("SSLEngine", "on"))
+	} else {
+		body = append(body, Directive("listen", site.Listen, "ssl"), Directive("server_name", site.ServerName))
+	}
+	body = append(body, t.FileNodes(s, site.CertFile, site.KeyFile)...)
+	body = append(body, t.SettingNodes(s, site.Policy, site.DHParamFile)...)
+	body = append(body, site.Extra...)
+	if s == Apache {
+		host, port, err := net.SplitHostPort(site.Listen)
+		if err != nil {
+			host, port = "*", site.Listen
+		}
+		header := site.Header
+		if len(header) > 0 {
+			header = append(header, "")
+		}
+		return []Node{
+			Directive("Listen", site.Listen).Commented(header...).Commented(
+				"Listen once per address and port: leave this line out when ports.conf already has it."),
+			Node{Name: "VirtualHost", Args: []string{net.JoinHostPort(host, port)}, Block: true, Children: body}.Spaced(),
+		}
+	}
+	return []Node{{Name: "server", Block: true, Children: body, Comment: site.Header}}
+}
+
+// FileNodes are the certificate and key directives, commented.
+func (t TLS) FileNodes(s Server, certFile, keyFile string) []Node {
+	cert, key := "ssl_certificate", "ssl_certificate_key"
+	if s == Apache {
+		cert, key = "SSLCertificateFile", "SSLCertificateKeyFile"
+	}
+	return []Node{
+		Directive(cert, certFile).Spaced().Commented(
+			"The certificate file: the leaf, then each issuer along the path, the root left",
+			"out (RFC 5246 §7.4.2); `chainscope --fix-chain FILE TARGET` writes it."),
+		Directive(key, keyFile).Commented("The leaf's private key (never leaves the server)."),
+	}
+}
+
+// SettingNodes are the protocol, suite, group and DH directives,
+// commented with where each comes from. dhFile is used when a DHE suite
+// is enabled.
+func (t TLS) SettingNodes(s Server, policyName, dhFile string) []Node {
+	var out []Node
+	var vs, kept []string
+	for _, v := range t.Versions {
+		if !slices.Contains(t.Kept, v) {
+			vs = append(vs, wire.VersionName(v))
+		}
+	}
+	for _, v := range t.Kept {
+		kept = append(kept, wire.VersionName(v))
+	}
+	why := fmt.Sprintf("Protocols: %s for the policy (%s)", strings.Join(vs, ", "), policyName)
+	if len(kept) > 0 {
+		why += fmt.Sprintf("; %s kept for other clients", strings.Join(kept, ", "))
+	}
+	out = append(out, t.ProtocolNode(s).Spaced().Commented(why+"."))
+
+	ciphers := t.CipherNodes(s)
+	comment := []string{fmt.Sprintf("Suites: the policy's, in its order, as OpenSSL names them (%d).", len(t.Suites)+len(t.Suites13))}
+	comment = append(comment, t.leftComment()...)
+	if t.ServerOrder {
+		comment = append(comment, "Server order on: the list mixes strengths, so every client gets the first it shares.")
+	} else {
+		comment = append(comment, "Server order off: every suite is AEAD with ECDHE; clients pick (Mozilla's guidelines).")
+	}
+	ciphers[0] = ciphers[0].Commented(comment...)
+	out = append(out, ciphers...)
+	if n, ok := t.GroupNode(s); ok {
+		out = append(out, n.Commented("Groups for ECDHE: the policy's that OpenSSL knows, and X25519 for other clients."))
+	}
+	if n, ok := t.DHNode(s, dhFile); ok {
+		out = append(out, n.Commented("DH parameters for the DHE suites: the RFC 7919 ffdhe2048 group, never generated",
+			"on the fly; `chainscope config --dhparam FILE` writes it."))
+	}
+	return out
+}
+
+// leftComment says which of the policy's suites are left out and why,
+// one line per reason.
+func (t TLS) leftComment() []string {
+	var reasons []string
+	count := map[string]int{}
+	for _, l := range t.Left {
+		if count[l.Why] == 0 {
+			reasons = append(reasons, l.Why)
+		}
+		count[l.Why]++
+	}
+	var out []string
+	for _, r := range reasons {
+		out = append(out, fmt.Sprintf("Left out: %s %s.", plural(count[r], "suite"), r))
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
