@@ -55,6 +55,20 @@ func (e *FlightError) Error() string {
 // Unwrap returns the cause.
 func (e *FlightError) Unwrap() error { return e.Err }
 
+// MessageTooLargeError is a handshake message whose header claims more
+// than Limits.MaxMessage; it is refused before its body is read.
+type MessageTooLargeError struct {
+	// Message names the message type: "certificate".
+	Message string
+	// Length is the body length the header claims; Limit the bound.
+	Length, Limit int
+}
+
+// Error returns e.g. "message length 281808 exceeds limit 262144".
+func (e *MessageTooLargeError) Error() string {
+	return fmt.Sprintf("message length %d exceeds limit %d", e.Length, e.Limit)
+}
+
 // nbytes spells a byte count for error messages: "1 byte", "6 bytes".
 func nbytes(n int) string {
 	if n == 1 {

@@ -51,6 +51,31 @@ type ServerFlight struct {
 	CertificateRequest *CertificateRequest
 	// Complete reports that ServerHelloDone was read (TLS 1.2 and earlier).
 	Complete bool
+	// ClientRandom and ServerRandom are the two hellos' randoms, which the
+	// ServerKeyExchange signature covers (RFC 5246 §7.4.3).
+	ClientRandom, ServerRandom [32]byte
+	// Messages lists the handshake messages read, ServerHello first, with
+	// their body lengths: what a client's limit on message size applies to.
+	Messages []Message
+}
+
+// Message is one handshake message of a flight.
+type Message struct {
+	// Name is the message type's name: "server_hello", "certificate", ….
+	Name string
+	// Length is the body length in bytes, the 24-bit length of its header.
+	Length int
+}
+
+// LargestMessage returns the longest message read, or the zero Message.
+func (fl *ServerFlight) LargestMessage() Message {
+	var m Message
+	for _, x := range fl.Messages {
+		if x.Length > m.Length {
+			m = x
+		}
+	}
+	return m
 }
 
 // helloRetryRandom is SHA-256("HelloRetryRequest") (RFC 8446 §4.1.3).
@@ -104,7 +129,8 @@ func ReadServerFlight(r io.Reader, hello *ClientHello, lim Limits) (*ServerFligh
 	if err != nil {
 		return nil, errStage("server_hello", err)
 	}
-	fl = &ServerFlight{}
+	fl = &ServerFlight{ClientRandom: hello.Random, ServerRandom: sh.random,
+		Messages: []Message{{Name: handshakeName(typeServerHello), Length: len(body)}}}
 	if err := checkServerHello(fl, sh, hello); err != nil {
 		return fl, errStage("server_hello", err)
 	}
@@ -379,6 +405,7 @@ func readTLS12Flight(rr *recordReader, fl *ServerFlight, h *ClientHello) error {
 			return err
 		}
 		name := handshakeName(typ)
+		fl.Messages = append(fl.Messages, Message{Name: name, Length: len(body)})
 		rank, ok := flightOrder[typ]
 		switch {
 		case !ok:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -51,7 +52,12 @@ func TestReadServerFlightTLS12(t *testing.T) {
 				{"HelloRetryRequest", fl.HelloRetryRequest, false},
 				{"OCSPResponse", string(fl.OCSPResponse), "ocsp response"},
 				{"len(Certificates)", len(fl.Certificates), 2},
-				{"KeyExchange", *fl.KeyExchange, KeyExchange{Kind: "ECDHE", Group: GroupX25519, SignatureAlgorithm: SchemeRSAPSSRSAESHA256}},
+				{"KeyExchange.Kind", fl.KeyExchange.Kind, "ECDHE"},
+				{"KeyExchange.Group", fl.KeyExchange.Group, GroupX25519},
+				{"KeyExchange.SignatureAlgorithm", fl.KeyExchange.SignatureAlgorithm, SchemeRSAPSSRSAESHA256},
+				{"len(Messages)", len(fl.Messages), 6},
+				{"Messages[1]", fl.Messages[1].Name, "certificate"},
+				{"LargestMessage", fl.LargestMessage().Length, slices.MaxFunc(fl.Messages, func(a, b Message) int { return a.Length - b.Length }).Length},
 			}
 			for _, c := range checks {
 				if c.got != c.want {
@@ -117,8 +123,17 @@ func TestReadServerFlightKeyExchanges(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadServerFlight() error = %v", err)
 			}
-			if fl.KeyExchange == nil || *fl.KeyExchange != tt.want {
-				t.Errorf("ReadServerFlight() KeyExchange = %+v, want %+v", fl.KeyExchange, tt.want)
+			if fl.KeyExchange == nil {
+				t.Fatalf("ReadServerFlight() KeyExchange = nil, want %+v", tt.want)
+			}
+			got := *fl.KeyExchange
+			// The signed parameters end where the signature begins.
+			if got.Signature != nil && (!bytes.HasSuffix(tt.ske, got.Signature) || len(got.Params) == 0 || !bytes.Contains(tt.ske, got.Params)) {
+				t.Errorf("ReadServerFlight() Params = %x, not the bytes before the signature of %x", got.Params, tt.ske)
+			}
+			got.Params, got.Signature = nil, nil
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ReadServerFlight() KeyExchange = %+v, want %+v", got, tt.want)
 			}
 		})
 	}

@@ -26,6 +26,10 @@ type KeyExchange struct {
 	// SignatureAlgorithm is the TLS 1.2 SignatureAndHashAlgorithm of the
 	// signed parameters; 0 before TLS 1.2 and for unsigned parameters.
 	SignatureAlgorithm uint16
+	// Params are the signed parameters as sent (ServerECDHParams,
+	// ServerDHParams, ServerRSAParams, …), and Signature the signature over
+	// them; both nil when the parameters are not signed or not decoded.
+	Params, Signature []byte
 }
 
 // CertificateRequest is a TLS 1.2-or-earlier CertificateRequest
@@ -232,12 +236,14 @@ func parseServerKeyExchange(body []byte, suite Suite, version uint16) (*KeyExcha
 	kind, signed := keyExchangeKind(suite)
 	kx := &KeyExchange{Kind: kind}
 	s := cryptobyte.String(body)
+	start := len(s) // the signed parameters start here, after any PSK hint
 	var hint cryptobyte.String
 	if strings.HasSuffix(kind, "PSK") {
 		// RFC 4279 §2, RFC 5489 §2: psk_identity_hint comes first.
 		if !s.ReadUint16LengthPrefixed(&hint) {
 			return kx, fmt.Errorf("psk_identity_hint: %w", errTruncated)
 		}
+		start = len(s)
 	}
 	switch kind {
 	case "ECDHE", "ECDH_anon", "ECDHE_PSK":
@@ -271,6 +277,7 @@ func parseServerKeyExchange(body []byte, suite Suite, version uint16) (*KeyExcha
 		return kx, nil // parameters of this key exchange are not decoded
 	}
 	if signed {
+		params := body[len(body)-start : len(body)-len(s)]
 		if version >= VersionTLS12 && !s.ReadUint16(&kx.SignatureAlgorithm) {
 			return kx, fmt.Errorf("signature algorithm: %w", errTruncated)
 		}
@@ -278,6 +285,7 @@ func parseServerKeyExchange(body []byte, suite Suite, version uint16) (*KeyExcha
 		if !s.ReadUint16LengthPrefixed(&sig) || sig.Empty() {
 			return kx, fmt.Errorf("signature: %w", errTruncated)
 		}
+		kx.Params, kx.Signature = bytes.Clone(params), bytes.Clone(sig)
 	}
 	if !s.Empty() {
 		return kx, fmt.Errorf("%s after the parameters", nbytes(len(s)))

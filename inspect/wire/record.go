@@ -86,7 +86,7 @@ func (rr *recordReader) nextMessage(stage string) (typ uint8, body []byte, err e
 			n := int(rr.hs[1])<<16 | int(rr.hs[2])<<8 | int(rr.hs[3])
 			if n > rr.lim.MaxMessage {
 				return 0, nil, errStage(handshakeName(rr.hs[0]),
-					fmt.Errorf("message length %d exceeds limit %d", n, rr.lim.MaxMessage))
+					&MessageTooLargeError{Message: handshakeName(rr.hs[0]), Length: n, Limit: rr.lim.MaxMessage})
 			}
 			if len(rr.hs) >= 4+n {
 				typ, body = rr.hs[0], rr.hs[4:4+n:4+n]
