@@ -7,7 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/md5" //nolint:gosec // the TLS 1.0/1.1 signature hash (RFC 2246 §7.4.3)
 	"crypto/rsa"
-	"crypto/sha1" //nolint:gosec // a TLS 1.2 signature scheme the sender offers
+	"crypto/sha1"     //nolint:gosec // a TLS 1.2 signature scheme the sender offers
 	_ "crypto/sha256" // SHA-224 and SHA-256 for crypto.Hash.New
 	_ "crypto/sha512" // SHA-384 and SHA-512 for crypto.Hash.New
 	"encoding/asn1"
@@ -95,7 +95,9 @@ func VerifyKeyExchange(fl *ServerFlight, pub crypto.PublicKey) error {
 // verify checks sig over digest (or, for Ed25519, over the message) with
 // pub under alg.
 func verify(alg string, ch crypto.Hash, pub crypto.PublicKey, msg, digest, sig []byte) error {
-	mismatch := func() error { return fmt.Errorf("%w: an %s signature from a %s key", ErrBadSignature, alg, keyKind(pub)) }
+	mismatch := func() error {
+		return fmt.Errorf("%w: an %s signature from a %s key", ErrBadSignature, alg, keyKind(pub))
+	}
 	switch alg {
 	case "rsa", "rsa_pss":
 		k, ok := pub.(*rsa.PublicKey)
