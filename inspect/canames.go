@@ -31,16 +31,23 @@ func caNames(raw [][]byte) []string {
 // client certificate at t: an empty list accepts any CA (RFC 5246 §7.4.4),
 // else the root or the intermediate of a chain in use must be named.
 func acceptsCA(cas []string, ca policy.ClientAuth, t time.Time) bool {
-	if len(cas) == 0 {
-		return true
-	}
-	want := append(ca.RootNames(t), ca.IntermediateNames(t)...)
-	for _, n := range cas {
-		for _, w := range want {
-			if strings.EqualFold(n, w) {
-				return true
+	return len(cas) == 0 || namesAny(cas, append(ca.RootNames(t), ca.IntermediateNames(t)...))
+}
+
+// namesAny reports whether list names one of names (RFC 4514 strings,
+// compared case-insensitively).
+func namesAny(list, names []string) bool { return len(namedOf(list, names)) > 0 }
+
+// namedOf returns the entries of names that list names.
+func namedOf(list, names []string) []string {
+	var out []string
+	for _, n := range names {
+		for _, l := range list {
+			if strings.EqualFold(l, n) {
+				out = append(out, n)
+				break
 			}
 		}
 	}
-	return false
+	return out
 }

@@ -12,14 +12,17 @@ func skipCheck(id, why string) Check {
 
 // checkTitles are the titles of the checks, run or skipped.
 var checkTitles = map[string]string{
-	CheckProtocol:   "Protocol version the policy allows",
-	CheckCipher:     "Cipher suite from the policy's list",
-	CheckOrder:      "Chain presented in order",
-	CheckComplete:   "Chain complete up to a trusted root",
-	CheckExtra:      "No duplicate or unrelated certificates",
-	CheckRoot:       "Root in the trust store",
-	CheckValidity:   "Certificates within their validity",
-	CheckHostname:   "Leaf covers the server name",
-	CheckClientAuth: "Client certificate request (mutual TLS)",
-	CheckStrength:   "Keys and signatures strong enough",
+	CheckProtocol:    "Protocol version the policy allows",
+	CheckCipher:      "Cipher suite from the policy's list",
+	CheckOrder:       "Chain presented in order",
+	CheckComplete:    "Chain complete up to a trusted root",
+	CheckExtra:       "No duplicate or unrelated certificates",
+	CheckRoot:        "Root in the trust store",
+	CheckValidity:    "Certificates within their validity",
+	CheckHostname:    "Leaf covers the server name",
+	CheckClientAuth:  "Client certificate request (mutual TLS)",
+	CheckStrength:    "Keys and signatures strong enough",
+	CheckHandshake:   "Server's flight as the sender reads it",
+	CheckKeyExchange: "Key exchange the sender accepts",
+	CheckOCSP:        "Stapled OCSP response",
 }

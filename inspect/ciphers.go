@@ -11,17 +11,28 @@ import (
 )
 
 // enumerateCiphers lists every suite the server accepts at each version it
-// speaks, by elimination: offer all that remain, record the pick, drop it,
-// repeat until the server refuses — one connection per accepted suite, plus
-// one refusal, per version. Versions run concurrently within the per-host
-// bound.
+// speaks, by elimination: offer the suites that remain (at most
+// maxSuitesPerHello, the likely ones first), record the pick, drop it,
+// repeat; a refusal drops the suites offered and goes on with the next
+// ones until none remain. Each probe is retried once after a hiccup; a
+// second failure ends that version's enumeration, which the report then
+// marks incomplete with the reason. Then probes with the suites reordered
+// tell whose preference decides (enumOrder). Versions run concurrently
+// within the per-host bound.
 func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion map[uint16]probe, opts Options, sni, target string) {
 	info.AcceptedCipherSuites = map[string][]string{}
 	info.CipherDetails = map[string][]CipherSuite{}
 	info.ServerOrder = map[string]bool{}
+	info.CipherEnumeration = map[string]Enumeration{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	var done int
+	step := func() {
+		mu.Lock()
+		done++
+		opts.progress(Progress{Target: target, Step: "cipher suites", Done: done})
+		mu.Unlock()
+	}
 	for _, v := range probeVersions {
 		name := wire.VersionName(v)
 		if !info.Versions[name] {
@@ -30,57 +41,177 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hello := versionHello(v, sni)
-			var picked []uint16
-			// A probe that offered this same list already made the first
-			// pick (the policy's handshake, with its own list, did not).
-			if pr := byVersion[v]; pr.err == nil && pr.flight.Version == v && slices.Equal(pr.hello.CipherSuites, hello.CipherSuites) {
-				picked = append(picked, pr.flight.CipherSuite)
+			e := enumerator{p: p, v: v, sni: sni, step: step}
+			e.run(ctx, byVersion[v])
+			res := Enumeration{Complete: e.incomplete == "", Reason: e.incomplete}
+			if res.Complete && len(e.picked) > 1 {
+				e.order(ctx)
+				res.Order = e.orderName
 			}
-			remaining := without(hello.CipherSuites, picked)
-			for len(remaining) > 0 {
-				h := *hello
-				h.CipherSuites = remaining
-				pr := p.run(ctx, &h, helloOnly)
-				if pr.err != nil || pr.flight.Version != v || !slices.Contains(remaining, pr.flight.CipherSuite) {
-					break
-				}
-				picked = append(picked, pr.flight.CipherSuite)
-				remaining = without(remaining, []uint16{pr.flight.CipherSuite})
-				mu.Lock()
-				done++
-				opts.progress(Progress{Target: target, Step: "cipher suites", Done: done})
-				mu.Unlock()
-			}
-			// One more probe with the accepted suites reversed: a server
-			// that picks the same suite imposes its own order, and then
-			// the picks above are its preference.
-			serverOrder := false
-			if len(picked) > 1 {
-				h := *hello
-				h.CipherSuites = slices.Clone(picked)
-				slices.Reverse(h.CipherSuites)
-				if pr := p.run(ctx, &h, helloOnly); pr.err == nil && pr.flight.CipherSuite == picked[0] {
-					serverOrder = true
-				}
-			}
-			names := make([]string, len(picked))
-			details := make([]CipherSuite, len(picked))
-			for i, id := range picked {
+			names := make([]string, len(e.picked))
+			details := make([]CipherSuite, len(e.picked))
+			for i, id := range e.picked {
 				s, _ := wire.SuiteByID(id)
 				names[i] = wire.SuiteName(id)
 				details[i] = CipherSuite{Name: names[i], ID: fmt.Sprintf("0x%04X", id), InPolicy: opts.Policy.AllowsSuite(id), Weakness: s.Weakness(), Note: suiteNote(s, v)}
 			}
 			mu.Lock()
+			defer mu.Unlock()
 			info.AcceptedCipherSuites[name] = names
 			info.CipherDetails[name] = details
-			if len(picked) > 1 {
-				info.ServerOrder[name] = serverOrder
+			info.CipherEnumeration[name] = res
+			if res.Order != "" {
+				info.ServerOrder[name] = res.Order != orderClient
 			}
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+}
+
+// The orders Enumeration.Order names.
+const (
+	orderServer       = "server"
+	orderServerChaCha = "server except chacha20"
+	orderClient       = "client"
+)
+
+// enumerator is the enumeration of one protocol version.
+type enumerator struct {
+	p    *prober
+	v    uint16
+	sni  string
+	step func()
+	// picked are the accepted suites, in the order the server picked them.
+	picked []uint16
+	// offered holds, per pick, the suites of the hello that got it: a pick
+	// is the server's first choice only among those.
+	offered [][]uint16
+	// incomplete says why the enumeration stopped early, or is "".
+	incomplete string
+	// orderName is the result of order.
+	orderName string
+}
+
+// run enumerates by elimination. first is the version probe, reused when
+// it offered the same suites as the first elimination hello.
+func (e *enumerator) run(ctx context.Context, first probe) {
+	remaining := probeSuites(e.v)
+	for len(remaining) > 0 {
+		offer := remaining[:min(len(remaining), maxSuitesPerHello)]
+		var pr probe
+		if first.speaks(e.v) && slices.Equal(first.hello.CipherSuites, offer) && len(e.picked) == 0 {
+			pr = first
+		} else {
+			pr = e.p.runRetry(ctx, versionHello(e.v, e.sni, offer), helloOnly)
+			e.step()
+		}
+		switch {
+		case pr.speaks(e.v) && slices.Contains(offer, pr.flight.CipherSuite):
+			e.picked = append(e.picked, pr.flight.CipherSuite)
+			e.offered = append(e.offered, slices.Clone(offer))
+			remaining = without(remaining, []uint16{pr.flight.CipherSuite})
+		case pr.alert() != nil || pr.answered():
+			// Refused (or answered at another version): none of these
+			// suites is accepted at this version.
+			remaining = remaining[len(offer):]
+		default:
+			e.incomplete = fmt.Sprintf("a probe offering %d suites failed twice: %s", len(offer), oneLine(pr.err.Error()))
+			return
+		}
+	}
+}
+
+// order tells whose preference decides, with the suites picked so far:
+//
+//   - when some pick was made from a hello that lacked a suite picked later
+//     (the elimination offered at most maxSuitesPerHello at once), the
+//     picks are first re-ranked by one more elimination over them alone;
+//   - the picks reversed: a server that still picks its first imposes its
+//     order ("server"); one that picks the reversed list's first follows
+//     the client ("client");
+//   - with a ChaCha20-Poly1305 suite accepted but not the server's first,
+//     the picks with ChaCha20 moved first: a server that then picks
+//     ChaCha20 prefers it only for clients that do ("server except
+//     chacha20": OpenSSL's PrioritizeChaCha, BoringSSL, Go).
+//
+// A probe that fails twice leaves the order unknown.
+func (e *enumerator) order(ctx context.Context) {
+	if e.needsRerank() && len(e.picked) <= maxSuitesPerHello {
+		if !e.rerank(ctx) {
+			return
+		}
+	}
+	pick := func(suites []uint16) (uint16, bool) {
+		pr := e.p.runRetry(ctx, versionHello(e.v, e.sni, suites), helloOnly)
+		e.step()
+		if !pr.speaks(e.v) {
+			return 0, false
+		}
+		return pr.flight.CipherSuite, true
+	}
+	rev := slices.Clone(e.picked)
+	slices.Reverse(rev)
+	// Never lead with ChaCha20: a server that prefers it for clients that
+	// do would pick it whatever its own order.
+	if i := slices.IndexFunc(rev, func(id uint16) bool { return !isChaCha(id) }); i > 0 {
+		rev = append(append([]uint16{rev[i]}, rev[:i]...), rev[i+1:]...)
+	}
+	got, ok := pick(rev)
+	switch {
+	case !ok:
+		return
+	case got == rev[0]:
+		e.orderName = orderClient
+		return
+	case got != e.picked[0]:
+		return // neither: no order to name
+	}
+	e.orderName = orderServer
+	i := slices.IndexFunc(e.picked, isChaCha)
+	if i <= 0 {
+		return
+	}
+	chacha := append([]uint16{e.picked[i]}, without(rev, []uint16{e.picked[i]})...)
+	if got, ok := pick(chacha); ok && got == e.picked[i] {
+		e.orderName = orderServerChaCha
+	}
+}
+
+// needsRerank reports whether some pick was made from a hello that did
+// not offer a suite picked after it.
+func (e *enumerator) needsRerank() bool {
+	for i, offer := range e.offered {
+		for _, later := range e.picked[i+1:] {
+			if !slices.Contains(offer, later) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rerank orders the picks by elimination over them alone; false when a
+// probe failed twice.
+func (e *enumerator) rerank(ctx context.Context) bool {
+	remaining := slices.Clone(e.picked)
+	var ranked []uint16
+	for len(remaining) > 1 {
+		pr := e.p.runRetry(ctx, versionHello(e.v, e.sni, remaining), helloOnly)
+		e.step()
+		if !pr.speaks(e.v) || !slices.Contains(remaining, pr.flight.CipherSuite) {
+			return false
+		}
+		ranked = append(ranked, pr.flight.CipherSuite)
+		remaining = without(remaining, []uint16{pr.flight.CipherSuite})
+	}
+	e.picked = append(ranked, remaining...)
+	return true
+}
+
+// isChaCha reports a ChaCha20-Poly1305 suite.
+func isChaCha(id uint16) bool {
+	s, _ := wire.SuiteByID(id)
+	return strings.HasPrefix(s.Cipher, "CHACHA20")
 }
 
 // suiteNote is information that is no weakness: CBC with an HMAC-SHA1,

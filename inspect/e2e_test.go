@@ -90,10 +90,10 @@ func TestOpenSSLServers(t *testing.T) {
 			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusFail, CheckOrder: StatusPass}, map[string]bool{"TLS 1.2": true}, 0, false},
 		{"tls 1.3 only", []string{"-cert_chain", p.interPEM, "-tls1_3"},
 			"", "",
-			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail, CheckOrder: StatusPass, CheckRoot: StatusPass}, map[string]bool{"TLS 1.2": false, "TLS 1.3": true}, 0, false},
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckOrder: StatusPass, CheckRoot: StatusPass}, map[string]bool{"TLS 1.2": false, "TLS 1.3": true}, 0, false},
 		{"tls 1.1 only", []string{"-cert_chain", p.interPEM, "-tls1_1", "-cipher", "ALL:@SECLEVEL=0"},
 			"", "",
-			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail, CheckOrder: StatusPass}, map[string]bool{"TLS 1.1": true, "TLS 1.2": false, "TLS 1.3": false}, 0, false},
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckOrder: StatusPass}, map[string]bool{"TLS 1.1": true, "TLS 1.2": false, "TLS 1.3": false}, 0, false},
 		{"out of order", []string{"-cert_chain", p.disorderPEM, "-no_tls1_3"},
 			"", "TLS 1.2",
 			map[string]Status{CheckOrder: StatusFail, CheckRoot: StatusPass}, nil, 0, false},
@@ -102,10 +102,10 @@ func TestOpenSSLServers(t *testing.T) {
 			map[string]Status{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckRoot: StatusFail}, nil, 0, false},
 		{"client cert required", []string{"-cert_chain", p.interPEM, "-Verify", "2", "-CAfile", p.rootPEM, "-no_tls1_3"},
 			"", "TLS 1.2",
-			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusInfo}, nil, 1, true},
+			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusFail}, nil, 1, true},
 		{"client cert optional", []string{"-cert_chain", p.interPEM, "-verify", "2", "-CAfile", p.rootPEM, "-no_tls1_3"},
 			"", "TLS 1.2",
-			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusInfo}, nil, 1, true},
+			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusWarn}, nil, 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,7 +238,7 @@ http {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusFail, CheckRoot: StatusPass, CheckClientAuth: StatusInfo}
+	want := map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusFail, CheckRoot: StatusPass, CheckClientAuth: StatusFail}
 	for id, st := range want {
 		if c, _ := r.Check(id); c.Status != st {
 			t.Errorf("%s = %s, want %s (%s)", id, c.Status, st, c.Detail)

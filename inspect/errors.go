@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"syscall"
@@ -26,6 +28,56 @@ var (
 	// certificate chain.
 	ErrNoChain = errors.New("no handshake showed a certificate chain")
 )
+
+// HandshakeError is the policy's own handshake failing twice without an
+// answer from TLS: reset, closed or timed out, with no alert and no
+// message the sender could judge, on two connections, the second one
+// alone. Nothing then says what the sender would meet, so the target is
+// an error, not a finding (sender-model.md section 5).
+type HandshakeError struct {
+	// Addr is the IP address and port dialled.
+	Addr string
+	// HelloLength is the length of the policy's ClientHello message.
+	HelloLength int
+	// OthersAnswered is true when other ClientHellos got a ServerHello.
+	OthersAnswered bool
+	// Err is the second attempt's error.
+	Err error
+}
+
+// Error returns e.g. "127.0.0.1:443: the policy's handshake failed twice
+// without an alert: handshake: read server flight: …".
+func (e *HandshakeError) Error() string {
+	msg := fmt.Sprintf("%s: the policy's handshake failed twice without an alert: %s", e.Addr, strings.TrimPrefix(e.Err.Error(), e.Addr+": "))
+	if e.OthersAnswered {
+		msg += fmt.Sprintf(" (other ClientHellos were answered; the policy's is %d bytes)", e.HelloLength)
+	}
+	return msg
+}
+
+// Unwrap returns the second attempt's error.
+func (e *HandshakeError) Unwrap() error { return e.Err }
+
+// hiccup reports an error that says nothing about TLS: the connection was
+// reset or closed, or the answer did not come in time, without an alert
+// or a message to judge. Such a probe is worth one retry. Connections that
+// could not be opened are not hiccups: the server is down or filtered.
+func hiccup(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *ConnectError
+	var alert *wire.AlertError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &alert):
+		return false
+	case timedOut(err), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, net.ErrClosed):
+		return true
+	}
+	return false
+}
 
 // ResolveError is a host name that did not resolve. Err is the resolver's
 // error, usually a *net.DNSError.

@@ -1,11 +1,5 @@
 package inspect
 
-import (
-	"errors"
-
-	"chainscope/inspect/wire"
-)
-
 // allTimedOut returns the first probe's error when every probe and the full
 // handshake ran out of time, and nil otherwise.
 func allTimedOut(probes []probe, full error) error {
@@ -22,15 +16,15 @@ func allTimedOut(probes []probe, full error) error {
 
 // fatalProbeError returns an error when no probe reached a TLS server: the
 // connection was refused or timed out, or the port speaks something else.
-// An alert from a TLS server is a finding, not a failure to inspect.
+// An alert from a TLS server, or any ServerHello, is a finding, not a
+// failure to inspect.
 func fatalProbeError(probes []probe) error {
 	var first error
 	for _, pr := range probes {
-		if pr.err == nil {
+		if pr.err == nil || pr.flight != nil {
 			return nil
 		}
-		var alert *wire.AlertError
-		if errors.As(pr.err, &alert) {
+		if pr.alert() != nil {
 			// A TLS server that answered; judged by the checks.
 			return nil
 		}

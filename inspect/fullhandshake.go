@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
+	"net/http"
 	"strings"
 	"time"
 
@@ -22,18 +22,35 @@ type fullHandshakeResult struct {
 	requested bool
 	cas       []string
 	alpn      string
-	ocsp      bool
-	err       error
+	ocsp      []byte
+	// presented is true when a client certificate was sent.
+	presented bool
+	// http is the status line a HEAD / request got over the connection,
+	// when the server asked for a client certificate and the handshake
+	// completed; httpRefused is true when that status refuses the request
+	// (see refusingStatus), and httpErr says why the request failed
+	// (an alert in TLS 1.3, where the server judges the client's
+	// certificate after its Finished).
+	http        string
+	httpRefused bool
+	httpErr     error
+	err         error
 	// cause is err without the address, for messages that name it already.
 	cause error
 }
 
 // fullHandshake completes a handshake with crypto/tls: it shows the chain
 // of a TLS 1.3-only server (encrypted on the wire), the CA names of a TLS
-// 1.3 CertificateRequest, ALPN and a stapled OCSP response, and whether a
-// server accepts the --client-cert certificate. The chain is judged by
-// chainscope, not by crypto/tls, hence InsecureSkipVerify.
-func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fullHandshakeResult {
+// 1.3 CertificateRequest, ALPN and a stapled OCSP response, and how the
+// server treats a client certificate: cert is presented when the server
+// asks for one, else an empty Certificate message is sent. maxVersion
+// bounds the version (0: TLS 1.3). When the server asked for a
+// certificate and the handshake completed, one HEAD / request over the
+// connection shows whether the server refuses it at the HTTP level, as
+// nginx does with ssl_verify_client on (sender-model.md section 4). The
+// chain is judged by chainscope, not by crypto/tls, hence
+// InsecureSkipVerify.
+func (p *prober) fullHandshake(ctx context.Context, sni string, cert *tls.Certificate, maxVersion uint16) fullHandshakeResult {
 	var res fullHandshakeResult
 	conn, err := p.dial(ctx)
 	if err != nil {
@@ -45,23 +62,20 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 		ServerName:         sni,
 		InsecureSkipVerify: true, //nolint:gosec // the chain is judged by chainscope itself
 		MinVersion:         tls.VersionTLS10,
+		MaxVersion:         maxVersion,
 		NextProtos:         []string{"h2", "http/1.1"},
 		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
 			res.requested = true
 			res.cas = caNames(cri.AcceptableCAs)
-			if opts.ClientCertificate != nil {
-				return opts.ClientCertificate, nil
+			if cert != nil {
+				res.presented = true
+				return cert, nil
 			}
 			return &tls.Certificate{}, nil
 		},
 	}
-	if opts.ClientCertificate != nil && !opts.Policy.AllowsVersion(wire.VersionTLS13) {
-		// Present the certificate as the sender would: in TLS 1.2 the
-		// server's Finished proves it accepted it.
-		cfg.MaxVersion = tls.VersionTLS12
-	}
 	tc := tls.Client(conn, cfg)
-	hctx, cancel := context.WithTimeout(ctx, opts.timeout())
+	hctx, cancel := context.WithTimeout(ctx, p.opts.timeout())
 	defer cancel()
 	err = tc.HandshakeContext(hctx)
 	st := tc.ConnectionState()
@@ -69,18 +83,17 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 	if err == nil {
 		res.version, res.suite = st.Version, st.CipherSuite
 		res.alpn = st.NegotiatedProtocol
-		res.ocsp = len(st.OCSPResponse) > 0
-		if st.Version == tls.VersionTLS13 && res.requested {
-			// In TLS 1.3 the server judges the client's certificate after
-			// the client's Finished: an alert arrives on the first read.
-			_ = tc.SetReadDeadline(time.Now().Add(min(opts.timeout(), 500*time.Millisecond)))
-			var b [1]byte
-			if _, rerr := tc.Read(b[:]); rerr != nil && !errors.Is(rerr, os.ErrDeadlineExceeded) && !errors.Is(rerr, net.ErrClosed) {
-				var ae tls.AlertError
-				if errors.As(rerr, &ae) || strings.Contains(rerr.Error(), "alert") {
-					err = rerr
+		res.ocsp = st.OCSPResponse
+		if res.requested {
+			host := sni
+			if host == "" {
+				host, _, _ = net.SplitHostPort(p.addr)
+				if strings.Contains(host, ":") {
+					host = "[" + host + "]"
 				}
 			}
+			res.http, res.httpErr = headRequest(hctx, tc, host, min(p.opts.timeout(), httpTimeout))
+			res.httpRefused = remoteAlert(res.httpErr) || refusingStatus(res.http)
 		}
 	}
 	if err != nil {
@@ -90,8 +103,73 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, opts Options) fu
 	return res
 }
 
+// httpTimeout bounds the HEAD request after a handshake: an HTTP server
+// answers at once, and one that does not is no refusal.
+const httpTimeout = 3 * time.Second
+
+// headRequest sends "HEAD /" over the established connection, HTTP/2 when
+// ALPN chose it, and returns the response's status line ("400 Bad
+// Request"), or the error that ended the request: an alert from the
+// server (TLS 1.3 sends its verdict on the client's certificate after the
+// handshake, see remoteAlert), a reset, a timeout.
+func headRequest(ctx context.Context, tc *tls.Conn, host string, timeout time.Duration) (string, error) {
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	used := false
+	tr := &http.Transport{
+		DialTLSContext: func(context.Context, string, string) (net.Conn, error) {
+			if used {
+				return nil, errors.New("one connection only")
+			}
+			used = true
+			return tc, nil
+		},
+		ForceAttemptHTTP2:      true,
+		DisableKeepAlives:      true,
+		DisableCompression:     true,
+		MaxResponseHeaderBytes: 16 << 10,
+	}
+	defer tr.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(rctx, http.MethodHead, "https://"+host+"/", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("User-Agent", "chainscope")
+	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	return resp.Status, nil
+}
+
+// remoteAlert reports an error caused by an alert from the peer: crypto/tls
+// reports those as a *net.OpError whose Op is "remote error".
+func remoteAlert(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "remote error"
+}
+
+// refusingStatus reports whether an HTTP status line refuses a request for
+// want of a client certificate: 400 (nginx maps its 495 and 496, "The SSL
+// certificate error" and "No required SSL certificate was sent", to it),
+// 403 (Apache's SSLVerifyClient in a per-directory context, an
+// application's own check), 495 and 496 themselves.
+func refusingStatus(status string) bool {
+	var code int
+	if _, err := fmt.Sscanf(status, "%d", &code); err != nil {
+		return false
+	}
+	switch code {
+	case 400, 403, 495, 496:
+		return true
+	}
+	return false
+}
+
 func (f fullHandshakeResult) summary() *FullHandshake {
-	out := &FullHandshake{ALPN: f.alpn, OCSPStapled: f.ocsp}
+	out := &FullHandshake{ALPN: f.alpn, OCSPStapled: len(f.ocsp) > 0}
 	if f.err != nil {
 		out.Error = oneLine(f.err.Error())
 		return out

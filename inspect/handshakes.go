@@ -10,60 +10,114 @@ import (
 
 // handshakes is what the first round of connections showed.
 type handshakes struct {
-	// policy is the policy's own handshake.
+	// policy is the policy's own handshake: the second attempt when the
+	// first ended in a hiccup.
 	policy probe
 	// byVersion holds, per protocol version, the probe that asked for it
 	// (for TLS 1.2, the policy's handshake when it negotiated TLS 1.2).
-	byVersion  map[uint16]probe
-	full       fullHandshakeResult
-	clientCert bool
+	byVersion map[uint16]probe
+	// full is the crypto/tls handshake that presented no certificate;
+	// withCert the one that presented --client-cert, when given.
+	full, withCert *fullHandshakeResult
 }
 
+// policyLimits are the bounds of the policy's own handshake: messages up to
+// 1 MiB are read, so that one larger than the sender accepts (256 KiB,
+// OTP's max_handshake_size) is judged with the chain it carries instead of
+// ending the read (tls.handshake).
+var policyLimits = wire.Limits{MaxMessage: 1 << 20, MaxFlight: 2 << 20}
+
 // handshakes runs the policy's handshake, the TLS 1.0, 1.1 and 1.3 probes
-// and a full crypto/tls handshake at once, then a TLS 1.2 probe with every
-// suite only when the policy's own handshake did not show TLS 1.2. It
-// fails when no connection reached a TLS server.
+// and a full crypto/tls handshake (and, with --client-cert, a second one
+// presenting it) at once. Then, alone: the policy's handshake once more
+// when the first ended in a hiccup (a reset, a close, a timeout without an
+// alert), and a TLS 1.2 probe only when the policy's handshake did not
+// show TLS 1.2. It fails when no connection reached a TLS server, or when
+// the policy's handshake failed twice without an answer (*HandshakeError).
 func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes, error) {
-	hellos := []*wire.ClientHello{policyHello(p.opts.Policy, sni)}
+	polHello := policyHello(p.opts.Policy, sni)
 	versions := []uint16{wire.VersionTLS10, wire.VersionTLS11, wire.VersionTLS13}
-	for _, v := range versions {
-		hellos = append(hellos, versionHello(v, sni))
+	hs := handshakes{byVersion: map[uint16]probe{}}
+	jobs := []func(){
+		func() { hs.policy = p.run(ctx, polHello, policyLimits) },
+		// The full handshake shows what only a complete one can: the TLS
+		// 1.3 chain and CertificateRequest, ALPN, a stapled OCSP response,
+		// and whether the server admits a client without a certificate.
+		func() { r := p.fullHandshake(ctx, sni, nil, 0); hs.full = &r },
 	}
-	results := make([]probe, len(hellos))
+	probes := make([]probe, len(versions))
+	for i, v := range versions {
+		jobs = append(jobs, func() { probes[i] = p.probeVersion(ctx, v, sni) })
+	}
+	if cert := p.opts.ClientCertificate; cert != nil {
+		// Present it as the sender would: at the policy's highest version
+		// (TLS 1.2 for pagerduty, where the server's Finished proves it
+		// accepted the certificate), then a request over the connection.
+		jobs = append(jobs, func() {
+			r := p.fullHandshake(ctx, sni, cert, min(p.opts.Policy.MaxVersion(), wire.VersionTLS13))
+			hs.withCert = &r
+		})
+	}
 	var done atomic.Int32
 	var wg sync.WaitGroup
-	// The full handshake shows what only a complete one can: the TLS 1.3
-	// chain and CertificateRequest, ALPN, a stapled OCSP response,
-	// acceptance of --client-cert.
-	hs := handshakes{byVersion: map[uint16]probe{}, clientCert: p.opts.ClientCertificate != nil}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		hs.full = p.fullHandshake(ctx, sni, p.opts)
-	}()
-	for i, h := range hellos {
+	for _, job := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = p.run(ctx, h, wire.Limits{})
-			p.opts.progress(Progress{Target: target, Step: "handshakes", Done: int(done.Add(1)), Total: len(hellos)})
+			job()
+			p.opts.progress(Progress{Target: target, Step: "handshakes", Done: int(done.Add(1)), Total: len(jobs)})
 		}()
 	}
 	wg.Wait()
-	hs.policy = results[0]
 	for i, v := range versions {
-		hs.byVersion[v] = results[i+1]
+		hs.byVersion[v] = probes[i]
 	}
-	if err := allTimedOut(results, hs.full.err); err != nil {
+	all := append([]probe{hs.policy}, probes...)
+	if err := allTimedOut(all, hs.full.err); err != nil {
 		// A server that answers nothing in time will not answer one more
 		// ClientHello either: stop at one timeout's worth of waiting.
 		return hs, err
 	}
-	if pol := hs.policy; pol.err == nil && pol.flight.Version == wire.VersionTLS12 {
+	if err := p.retryPolicy(ctx, target, polHello, &hs, all); err != nil {
+		return hs, err
+	}
+	if pol := hs.policy; pol.speaks(wire.VersionTLS12) {
 		hs.byVersion[wire.VersionTLS12] = pol
 	} else {
 		p.opts.progress(Progress{Target: target, Step: "TLS 1.2 probe"})
-		hs.byVersion[wire.VersionTLS12] = p.run(ctx, versionHello(wire.VersionTLS12, sni), wire.Limits{})
+		hs.byVersion[wire.VersionTLS12] = p.probeVersion(ctx, wire.VersionTLS12, sni)
 	}
-	return hs, fatalProbeError(append(results, hs.byVersion[wire.VersionTLS12]))
+	return hs, fatalProbeError(append(all, hs.byVersion[wire.VersionTLS12]))
 }
+
+// retryPolicy repeats the policy's handshake alone, once, when the first
+// attempt ended in a hiccup: a connection limit or a passing fault is no
+// finding about the server's TLS (sender-model.md section 5). A second
+// hiccup makes the inspection an error, a *HandshakeError, unless no probe
+// reached a TLS server at all (then fatalProbeError says why).
+func (p *prober) retryPolicy(ctx context.Context, target string, hello *wire.ClientHello, hs *handshakes, all []probe) error {
+	if !hiccup(hs.policy.err) {
+		return nil
+	}
+	p.opts.progress(Progress{Target: target, Step: "policy handshake, again"})
+	hs.policy = p.run(ctx, hello, policyLimits)
+	hs.policy.retried = true
+	if !hiccup(hs.policy.err) {
+		return nil
+	}
+	others := false
+	for _, pr := range all[1:] {
+		others = others || pr.answered()
+	}
+	if !others && !hs.full.answered() {
+		return nil
+	}
+	n := 0
+	if msg, err := hello.Marshal(); err == nil {
+		n = len(msg) - 5 // one record header
+	}
+	return &HandshakeError{Addr: p.addr, HelloLength: n, OthersAnswered: others || hs.full.answered(), Err: hs.policy.err}
+}
+
+// answered reports whether the full handshake reached a TLS server.
+func (f *fullHandshakeResult) answered() bool { return f.err == nil || len(f.certs) > 0 }

@@ -19,23 +19,26 @@ import (
 )
 
 // hostileCases says how an inspection of each hostile server ends. None of
-// these servers shows a certificate chain, so every inspection ends in an
+// these servers shows a certificate chain. Most inspections end in an
 // error, one line that names the address; what differs is which error:
 //
 //   - The server never sends a valid ServerHello (oversized-record,
 //     unknown-version, unknown-suite, dribble, reset-mid-message, sslv2,
 //     http): no probe reached a TLS server, and the error is the sender's
 //     own handshake's.
-//   - The ServerHello is valid and the hostility follows it
-//     (endless-records, huge-message, thousand-certificates,
-//     zero-length-certificate, garbage-after-serverhello): the TLS 1.3
-//     probe stops at its valid ServerHello, which shows a TLS server, so
-//     the inspection goes on and fails for want of a chain, with the full
-//     handshake's error.
+//   - The ServerHello is valid and chainscope's own reading bounds stop
+//     the rest (endless-records, thousand-certificates): the flight may be
+//     valid for all anyone knows, no handshake showed a chain, and the
+//     error is the full handshake's.
 //   - alert-storm: alerts are findings, not failures, but no chain came
 //     either; hello-retry: the TLS 1.3 probe takes the HelloRetryRequest as
 //     an answer, crypto/tls refuses the second one. Both end like the
 //     previous group.
+//
+// The others send a valid ServerHello, then what the sender itself refuses
+// (huge-message, over its 256 KiB message size; zero-length-certificate;
+// garbage-after-serverhello): a finding, not an error (sender-model.md
+// section 3). The report fails tls.handshake with finding in its detail.
 //
 // flight is what stops the sender's own handshake at the wire level: the
 // bound or the check that ends the read, so that it is never a timeout
@@ -45,13 +48,16 @@ var hostileCases = []struct {
 	flight []string // the policy handshake's error contains one of these
 	msg    []string // the inspection's error contains one of these
 	is     error    // when set, errors.Is(inspection error, is)
+	// finding, when set, is in the detail of a failing tls.handshake: the
+	// inspection ends in a report, not an error.
+	finding string
 }{
 	{name: "endless-records", flight: []string{"record: more than 256 records"}, msg: []string{"no handshake showed a certificate chain"}},
 	{name: "oversized-record", flight: []string{"record: length 18433 exceeds limit 18432"}, msg: []string{"record: length 18433 exceeds limit 18432"}},
-	{name: "huge-message", flight: []string{"certificate: message length 16777215 exceeds limit 262144"}, msg: []string{"no handshake showed a certificate chain"}},
+	{name: "huge-message", flight: []string{"certificate: message length 16777215 exceeds limit 262144"}, finding: "certificate message is 16,777,215 bytes"},
 	{name: "thousand-certificates", flight: []string{"certificate: more than 64 certificates"}, msg: []string{"no handshake showed a certificate chain"}},
-	{name: "zero-length-certificate", flight: []string{"certificate: entry 1 is empty"}, msg: []string{"no handshake showed a certificate chain"}},
-	{name: "garbage-after-serverhello", flight: []string{"record: version 0xADBE"}, msg: []string{"no handshake showed a certificate chain"}},
+	{name: "zero-length-certificate", flight: []string{"certificate: entry 1 is empty"}, finding: "certificate: entry 1 is empty"},
+	{name: "garbage-after-serverhello", flight: []string{"record: version 0xADBE"}, finding: "record: version 0xADBE"},
 	{name: "unknown-version", flight: []string{"server_hello: unknown version 0x0305"}, msg: []string{"unknown version 0x0305"}},
 	{name: "unknown-suite", flight: []string{"cipher suite 0x1337, which the client did not offer"}, msg: []string{"cipher suite 0x1337, which the client did not offer"}},
 	{name: "alert-storm", flight: []string{"server sent warning alert unrecognized_name (112)"}, msg: []string{"no handshake showed a certificate chain"}},
@@ -106,6 +112,14 @@ func TestHostileServers(t *testing.T) {
 			stop()
 			noGoroutinesLeft(t, before)
 
+			if tt.finding != "" {
+				c, _ := r.Check(CheckHandshake)
+				if err != nil || r.Verdict != VerdictFail || c.Status != StatusFail || !strings.Contains(c.Detail, tt.finding) {
+					t.Errorf("Inspect(%s) = verdict %s, error %v, tls.handshake %s %q; want a report failing tls.handshake with %q",
+						tt.name, r.Verdict, err, c.Status, c.Detail, tt.finding)
+				}
+				return
+			}
 			if err == nil {
 				t.Fatalf("Inspect(%s) = verdict %s, want an error", tt.name, r.Verdict)
 			}

@@ -102,7 +102,7 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 func skipReason(r *Report, id string) string {
 	if r.Source == SourceFile {
 		switch id {
-		case CheckProtocol, CheckCipher, CheckClientAuth:
+		case CheckProtocol, CheckCipher, CheckClientAuth, CheckHandshake, CheckKeyExchange, CheckOCSP:
 			return "a file has no handshake; inspect the live endpoint to judge this"
 		}
 	}

@@ -24,7 +24,16 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, opts.Policy.ClientAuth, opts.evaluationTime())
+	at := opts.evaluationTime()
+	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, opts.Policy.ClientAuth, at)
+	if hs.policy.answered() {
+		info.ServerKeyExchange = serverKeyExchange(hs.policy.flight, certs)
+	}
+	staple := hs.full.ocsp
+	if hs.policy.answered() && len(hs.policy.flight.OCSPResponse) > 0 {
+		staple = hs.policy.flight.OCSPResponse
+	}
+	info.OCSP = decodeOCSP(staple, certs)
 	if opts.Ciphers {
 		opts.progress(Progress{Target: t.Arg, Step: "cipher suites"})
 		enumerateCiphers(ctx, p, info, hs.byVersion, opts, sni, t.Arg)
@@ -36,7 +45,10 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	r.Checks = []Check{
 		protocolCheck(opts.Policy, hs.policy, info),
 		cipherCheck(opts.Policy, hs.policy, info),
-		clientAuthCheck(opts.Policy, info, opts.evaluationTime()),
+		clientAuthCheck(opts.Policy, info, at),
+		handshakeCheck(opts.Policy, hs.policy),
+		keyExchangeCheck(opts.Policy, hs.policy, certs),
+		ocspCheck(info.OCSP, at),
 	}
 	judge(&r, certs, opts)
 	return r, nil

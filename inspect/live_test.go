@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -56,6 +57,10 @@ func TestLiveGoServers(t *testing.T) {
 	store := trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})
 	clientPool := x509.NewCertPool()
 	clientPool.AddCert(root.Cert)
+	otherPool := x509.NewCertPool()
+	otherPool.AddCert(testpki.Root(t, "Other Client Root").Cert)
+	otherLeaf := testpki.Leaf(t, inter, "example.test")
+	rsaEncOnly := testpki.Leaf(t, inter, "example.test", testpki.RSA(2048), testpki.KeyUsage(x509.KeyUsageKeyEncipherment))
 
 	tests := []struct {
 		name       string
@@ -65,6 +70,7 @@ func TestLiveGoServers(t *testing.T) {
 		version    string
 		versions   map[string]bool
 		requested  bool
+		mode       string
 		cas        int
 		accepted   bool
 	}{
@@ -89,34 +95,54 @@ func TestLiveGoServers(t *testing.T) {
 		{
 			name:     "tls 1.3 only",
 			cfg:      &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, MinVersion: tls.VersionTLS13},
-			want:     map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail, CheckOrder: StatusPass, CheckRoot: StatusPass},
+			want:     map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckOrder: StatusPass, CheckRoot: StatusPass, CheckHandshake: StatusSkip, CheckKeyExchange: StatusSkip},
 			versions: map[string]bool{"TLS 1.2": false, "TLS 1.3": true},
 		},
 		{
 			name:    "client certificate required",
 			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
-			want:    map[string]Status{CheckProtocol: StatusPass, CheckOrder: StatusPass, CheckClientAuth: StatusInfo},
-			version: "TLS 1.2", requested: true, cas: 1,
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckOrder: StatusPass, CheckClientAuth: StatusFail},
+			version: "TLS 1.2", requested: true, mode: "required", cas: 1,
 		},
 		{
 			name:       "client certificate presented and accepted",
 			cfg:        &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
 			clientCert: true,
-			want:       map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusInfo},
-			version:    "TLS 1.2", requested: true, cas: 1, accepted: true,
+			want:       map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusPass},
+			version:    "TLS 1.2", requested: true, mode: "required", cas: 1, accepted: true,
+		},
+		{
+			name:       "client certificate presented and refused",
+			cfg:        &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: otherPool, MaxVersion: tls.VersionTLS12},
+			clientCert: true,
+			want:       map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusFail},
+			version:    "TLS 1.2", requested: true, mode: "required", cas: 1,
 		},
 		{
 			name:      "tls 1.3 only, client certificate required",
 			cfg:       &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientPool, MinVersion: tls.VersionTLS13},
-			want:      map[string]Status{CheckProtocol: StatusFail, CheckOrder: StatusPass, CheckRoot: StatusPass, CheckClientAuth: StatusInfo},
+			want:      map[string]Status{CheckProtocol: StatusFail, CheckOrder: StatusPass, CheckRoot: StatusPass, CheckClientAuth: StatusFail},
 			versions:  map[string]bool{"TLS 1.2": false, "TLS 1.3": true},
-			requested: true, cas: 1,
+			requested: true, mode: "required", cas: 1,
 		},
 		{
 			name:    "client certificate optional",
 			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
-			want:    map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusInfo},
-			version: "TLS 1.2", requested: true, cas: 1,
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusWarn},
+			version: "TLS 1.2", requested: true, mode: "optional", cas: 1,
+		},
+		{
+			name: "key of another certificate",
+			cfg: &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leaf.Cert.Raw, inter.Cert.Raw}, PrivateKey: otherLeaf.Key}},
+				MaxVersion: tls.VersionTLS12},
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusPass, CheckKeyExchange: StatusFail, CheckHandshake: StatusPass},
+			version: "TLS 1.2",
+		},
+		{
+			name:    "keyUsage keyEncipherment only on ECDHE-RSA",
+			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(rsaEncOnly, inter)}, MaxVersion: tls.VersionTLS12},
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckKeyExchange: StatusWarn, CheckHandshake: StatusPass},
+			version: "TLS 1.2",
 		},
 	}
 	for _, tt := range tests {
@@ -149,10 +175,13 @@ func TestLiveGoServers(t *testing.T) {
 				}
 			}
 			ca := r.TLS.ClientAuth
+			if want := cmp.Or(tt.mode, "none"); ca.Mode != want {
+				t.Errorf("client_auth.mode = %q, want %q (http %q)", ca.Mode, want, ca.HTTPStatus)
+			}
 			if ca.Requested != tt.requested || len(ca.AcceptableCAs) != tt.cas {
 				t.Errorf("client_auth = %+v, want requested %v with %d CAs", ca, tt.requested, tt.cas)
 			}
-			if tt.cas > 0 && ca.AcceptableCAs[0] != root.Cert.Subject.String() {
+			if tt.cas > 0 && !strings.Contains(tt.name, "refused") && ca.AcceptableCAs[0] != root.Cert.Subject.String() {
 				t.Errorf("acceptable_cas[0] = %q, want %q", ca.AcceptableCAs[0], root.Cert.Subject.String())
 			}
 			if ca.Accepted != tt.accepted {
@@ -167,11 +196,6 @@ func TestLiveGoServers(t *testing.T) {
 
 func TestLiveErrors(t *testing.T) {
 	t.Parallel()
-	// A port nothing listens on: take a free one and close it.
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	closed := ln.Addr().String()
-	ln.Close()
-
 	// An HTTP server.
 	httpLn, _ := net.Listen("tcp", "127.0.0.1:0")
 	t.Cleanup(func() { httpLn.Close() })
@@ -181,6 +205,12 @@ func TestLiveErrors(t *testing.T) {
 	silentLn, _ := net.Listen("tcp", "127.0.0.1:0")
 	t.Cleanup(func() { silentLn.Close() })
 	go serveRaw(silentLn, nil)
+
+	// A port nothing listens on: take a free one and close it, after the
+	// listeners above hold theirs, so that none of them gets it again.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := ln.Addr().String()
+	ln.Close()
 
 	tests := []struct {
 		name, addr string

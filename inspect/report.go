@@ -43,7 +43,8 @@ const (
 )
 
 // The check ids of the headless specification, in its order. Every report
-// lists each of them once; [CheckStrength] follows them as an addition.
+// lists each of them once; [CheckStrength], [CheckHandshake],
+// [CheckKeyExchange] and [CheckOCSP] follow them as additions.
 const (
 	CheckProtocol   = "tls.protocol"
 	CheckCipher     = "tls.cipher"
@@ -57,12 +58,25 @@ const (
 	// CheckStrength is chainscope's addition to the specification: weak keys
 	// and signature algorithms on the path, as warnings.
 	CheckStrength = "cert.strength"
+	// CheckHandshake judges the rest of the server's flight as the sender
+	// reads it: a fatal alert after ServerHello, a message larger than the
+	// sender accepts, a flight that breaks the protocol (sender-model.md
+	// section 3).
+	CheckHandshake = "tls.handshake"
+	// CheckKeyExchange judges the ServerKeyExchange: its signature by the
+	// key of position 0, the DH group size, the ECDHE curve, and the leaf's
+	// key usage against the key exchange (sender-model.md section 3).
+	CheckKeyExchange = "tls.key_exchange"
+	// CheckOCSP reports a stapled OCSP response's status; the sender checks
+	// no revocation, so it never fails (sender-model.md section 3).
+	CheckOCSP = "cert.ocsp"
 )
 
 // CheckIDs lists every check id in the order reports carry them.
 var CheckIDs = []string{
 	CheckProtocol, CheckCipher, CheckOrder, CheckComplete, CheckExtra,
 	CheckRoot, CheckValidity, CheckHostname, CheckClientAuth, CheckStrength,
+	CheckHandshake, CheckKeyExchange, CheckOCSP,
 }
 
 // Report is everything one inspection found, as plain data: the single type
@@ -109,11 +123,25 @@ type TLSInfo struct {
 	// CipherDetails describes each accepted suite (only with --ciphers).
 	CipherDetails map[string][]CipherSuite `json:"cipher_details,omitempty"`
 	// ServerOrder says, per protocol version, whether the server imposes its
-	// own suite preference (only with --ciphers).
+	// own suite preference (only with --ciphers, for versions whose
+	// enumeration completed with at least two suites).
 	ServerOrder map[string]bool `json:"server_order,omitempty"`
+	// CipherEnumeration says, per protocol version the server speaks,
+	// whether the enumeration finished and what the order probes showed
+	// (only with --ciphers).
+	CipherEnumeration map[string]Enumeration `json:"cipher_enumeration,omitempty"`
 	// KeyExchange describes the server's key exchange in the policy
 	// handshake, e.g. "ECDHE secp256r1" or "DHE 2048 bits".
 	KeyExchange string `json:"key_exchange,omitempty"`
+	// ServerKeyExchange details the policy handshake's ServerKeyExchange;
+	// nil when none was read.
+	ServerKeyExchange *ServerKeyExchange `json:"server_key_exchange,omitempty"`
+	// HandshakeMessages lists the messages of the policy handshake's flight
+	// as read, ServerHello first, with their lengths.
+	HandshakeMessages []HandshakeMessage `json:"handshake_messages,omitempty"`
+	// PolicyAlert names the alert the server sent in the policy handshake,
+	// before or after its ServerHello, e.g. "internal_error (80)".
+	PolicyAlert string `json:"policy_alert,omitempty"`
 	// SecureRenegotiation is true when the server sent renegotiation_info.
 	SecureRenegotiation bool `json:"secure_renegotiation"`
 	// ExtendedMasterSecret is true when the server agreed to RFC 7627.
@@ -122,6 +150,8 @@ type TLSInfo struct {
 	ALPN string `json:"alpn,omitempty"`
 	// OCSPStapled is true when the server stapled an OCSP response.
 	OCSPStapled bool `json:"ocsp_stapled"`
+	// OCSP is the stapled response decoded; nil when none was stapled.
+	OCSP *OCSPStatus `json:"ocsp,omitempty"`
 	// ClientAuth is the server's request for a client certificate.
 	ClientAuth ClientAuth `json:"client_auth"`
 	// FullHandshake is what a complete crypto/tls handshake (Go's own
@@ -156,9 +186,72 @@ type CipherSuite struct {
 	Note string `json:"note,omitempty"`
 }
 
+// Enumeration is how the cipher-suite enumeration of one protocol version
+// ended.
+type Enumeration struct {
+	// Complete is false when a probe failed twice (a reset, a timeout) and
+	// the list may miss suites; Reason then says which probe and why.
+	Complete bool   `json:"complete"`
+	Reason   string `json:"reason,omitempty"`
+	// Order is "server" (the server imposes its preference), "server
+	// except chacha20" (its own, unless the client prefers ChaCha20-Poly1305,
+	// as OpenSSL's PrioritizeChaCha, BoringSSL and Go do), "client" (the
+	// client's first acceptable suite), or "" when not known: fewer than
+	// two suites, or an incomplete enumeration.
+	Order string `json:"order,omitempty"`
+}
+
+// ServerKeyExchange is the policy handshake's ServerKeyExchange.
+type ServerKeyExchange struct {
+	// Kind is "ECDHE", "DHE", … as in [TLSInfo.KeyExchange].
+	Kind string `json:"kind"`
+	// Group is the named curve of ECDHE, e.g. "secp256r1".
+	Group string `json:"group,omitempty"`
+	// DHBits is the size of a finite-field group's prime.
+	DHBits int `json:"dh_bits,omitempty"`
+	// SignatureScheme is the TLS 1.2 signature scheme, e.g.
+	// "rsa_pkcs1_sha512".
+	SignatureScheme string `json:"signature_scheme,omitempty"`
+	// Signature is "valid" (verifies with the key of position 0),
+	// "invalid", "unverified" (a scheme or key chainscope cannot verify)
+	// or "" when the parameters are not signed.
+	Signature string `json:"signature,omitempty"`
+}
+
+// HandshakeMessage is one message of the server's flight.
+type HandshakeMessage struct {
+	Name   string `json:"name"`
+	Length int    `json:"length"`
+}
+
+// OCSPStatus is a stapled OCSP response (RFC 6960) decoded.
+type OCSPStatus struct {
+	// Status is "good", "revoked" or "unknown"; "" when the response could
+	// not be decoded (Error says why).
+	Status     string     `json:"status"`
+	ProducedAt *time.Time `json:"produced_at,omitempty"`
+	ThisUpdate *time.Time `json:"this_update,omitempty"`
+	NextUpdate *time.Time `json:"next_update,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// RevocationReason is the CRL reason code's name, e.g. "keyCompromise".
+	RevocationReason string `json:"revocation_reason,omitempty"`
+	// ForLeaf is true when the response names the serial number of the
+	// certificate at position 0.
+	ForLeaf bool   `json:"for_leaf"`
+	Error   string `json:"error,omitempty"`
+}
+
 // ClientAuth is whether the server asks for a client certificate, and whose.
 type ClientAuth struct {
 	Requested bool `json:"requested"`
+	// Mode is "none" (no CertificateRequest), "required" (a handshake
+	// without a certificate is refused, or completes and the HTTP request
+	// over it is refused) or "optional" (it completes and the request goes
+	// through) — sender-model.md section 4.
+	Mode string `json:"mode"`
+	// HTTPStatus is the status line a HEAD / request got over the
+	// handshake made without a certificate, when it completed.
+	HTTPStatus string `json:"http_status,omitempty"`
 	// AcceptableCAs are the CA names of the CertificateRequest (RFC 5246
 	// §7.4.4), as RFC 4514 strings, in the order sent.
 	AcceptableCAs []string `json:"acceptable_cas"`
@@ -166,10 +259,13 @@ type ClientAuth struct {
 	PolicyCAAccepted bool `json:"policy_ca_accepted"`
 	// Presented is true when a client certificate was offered with
 	// --client-cert; Accepted says whether the server then completed the
-	// handshake, and AcceptError why not.
+	// handshake and answered a HEAD / request over it without refusing it,
+	// and AcceptError why not.
 	Presented   bool   `json:"presented"`
 	Accepted    bool   `json:"accepted"`
 	AcceptError string `json:"accept_error,omitempty"`
+	// AcceptHTTPStatus is the status line of that request.
+	AcceptHTTPStatus string `json:"accept_http_status,omitempty"`
 }
 
 // Certificate is one presented certificate, at its position on the wire.

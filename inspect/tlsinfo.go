@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 
 	"chainscope/inspect/wire"
@@ -11,10 +12,10 @@ import (
 func (hs handshakes) tlsInfo(addr string) *TLSInfo {
 	info := &TLSInfo{Address: addr, Versions: map[string]bool{}}
 	for _, v := range probeVersions {
-		pr := hs.byVersion[v]
-		info.Versions[wire.VersionName(v)] = pr.err == nil && pr.flight.Version == v
+		info.Versions[wire.VersionName(v)] = hs.byVersion[v].speaks(v)
 	}
-	if pol := hs.policy; pol.err == nil {
+	pol := hs.policy
+	if pol.answered() {
 		f := pol.flight
 		info.Version = wire.VersionName(f.Version)
 		info.CipherSuite = wire.SuiteName(f.CipherSuite)
@@ -22,31 +23,48 @@ func (hs handshakes) tlsInfo(addr string) *TLSInfo {
 		info.ExtendedMasterSecret = f.ExtendedMasterSecret
 		info.OCSPStapled = len(f.OCSPResponse) > 0
 		info.KeyExchange = describeKeyExchange(f.KeyExchange)
-	} else {
+		for _, m := range f.Messages {
+			info.HandshakeMessages = append(info.HandshakeMessages, HandshakeMessage{Name: m.Name, Length: m.Length})
+		}
+	}
+	if pol.err != nil {
 		info.PolicyHandshakeError = oneLine(pol.err.Error())
+	}
+	if a := pol.alert(); a != nil {
+		info.PolicyAlert = fmt.Sprintf("%s (%d)", wire.AlertName(a.Description), a.Description)
 	}
 	fh := hs.full
 	info.FullHandshake = fh.summary()
 	info.ALPN = fh.alpn
-	info.OCSPStapled = info.OCSPStapled || fh.ocsp
-	if hs.clientCert {
+	info.OCSPStapled = info.OCSPStapled || len(fh.ocsp) > 0
+	info.ClientAuth.AcceptableCAs = []string{}
+	info.ClientAuth.Mode = "none"
+	if wc := hs.withCert; wc != nil && wc.presented {
 		info.ClientAuth.Presented = true
-		info.ClientAuth.Accepted = fh.err == nil
-		if fh.err != nil {
-			info.ClientAuth.AcceptError = oneLine(fh.err.Error())
+		info.ClientAuth.AcceptHTTPStatus = wc.http
+		switch {
+		case wc.err != nil:
+			info.ClientAuth.AcceptError = oneLine(wc.err.Error())
+		case wc.httpRefused && wc.httpErr != nil:
+			info.ClientAuth.AcceptError = "the request over the handshake failed: " + oneLine(wc.httpErr.Error())
+		case wc.httpRefused:
+			info.ClientAuth.AcceptError = "the server answered the request over the handshake with " + wc.http
+		default:
+			info.ClientAuth.Accepted = true
 		}
 	}
-	info.ClientAuth.AcceptableCAs = []string{}
 	return info
 }
 
 // chain returns the certificates as sent — from the policy's handshake,
 // else from the first clear-text probe that carried them, else from the
 // full handshake — and fills in the client-certificate request that came
-// with them.
+// with them. A flight the sender refuses after its ServerHello (an alert,
+// a message too large) before any certificate came is a finding with no
+// chain (nil, nil); otherwise no chain at all is an error.
 func (hs handshakes) chain(addr string, info *TLSInfo) ([]*x509.Certificate, error) {
 	for _, pr := range []probe{hs.policy, hs.byVersion[wire.VersionTLS12], hs.byVersion[wire.VersionTLS11], hs.byVersion[wire.VersionTLS10]} {
-		if pr.err != nil || len(pr.flight.Certificates) == 0 {
+		if !pr.answered() || len(pr.flight.Certificates) == 0 {
 			continue
 		}
 		var certs []*x509.Certificate
@@ -57,21 +75,63 @@ func (hs handshakes) chain(addr string, info *TLSInfo) ([]*x509.Certificate, err
 			}
 			certs = append(certs, c)
 		}
-		if cr := pr.flight.CertificateRequest; cr != nil {
-			info.ClientAuth.Requested = true
-			info.ClientAuth.AcceptableCAs = caNames(cr.CANames)
-		}
+		hs.clientAuth(info, pr.flight.CertificateRequest)
 		return certs, nil
 	}
+	hs.clientAuth(info, nil)
 	fh := hs.full
 	if fh.err != nil && len(fh.certs) == 0 {
+		if flightRefused(hs.policy) {
+			return nil, nil
+		}
 		return nil, noChainError(addr, hs.policy.err, fh.cause)
 	}
-	info.ClientAuth.Requested = fh.requested
-	if fh.cas != nil {
-		info.ClientAuth.AcceptableCAs = fh.cas
-	}
 	return fh.certs, nil
+}
+
+// flightRefused reports a policy handshake that got a ServerHello and then
+// ended in what the sender refuses: an alert, a message too large, a
+// message out of the protocol. tls.handshake judges it. A flight cut short
+// by chainscope's own reading bounds (wire.ErrLimit) is not one: nothing
+// says the sender refuses it.
+func flightRefused(pr probe) bool {
+	return pr.answered() && pr.err != nil && !hiccup(pr.err) && !errors.Is(pr.err, wire.ErrLimit)
+}
+
+// clientAuth fills in the server's request for a client certificate: the
+// CA names of cr (the clear-text flight's CertificateRequest) or of the
+// full handshake's, and the mode the full handshake without a certificate
+// showed (sender-model.md section 4).
+func (hs handshakes) clientAuth(info *TLSInfo, cr *wire.CertificateRequest) {
+	ca := &info.ClientAuth
+	fh := hs.full
+	switch {
+	case cr != nil:
+		ca.Requested = true
+		ca.AcceptableCAs = caNames(cr.CANames)
+	case fh.requested:
+		ca.Requested = true
+		if fh.cas != nil {
+			ca.AcceptableCAs = fh.cas
+		}
+	}
+	if !ca.Requested {
+		return
+	}
+	ca.HTTPStatus = fh.http
+	switch {
+	case fh.requested && (fh.err != nil || fh.httpRefused):
+		ca.Mode = "required"
+	case fh.requested:
+		ca.Mode = "optional"
+	case fh.err != nil:
+		// The clear-text flight asked; the full handshake failed before
+		// the server could ask it (or judge it): most likely for want of a
+		// certificate, as TLS 1.3 servers do after the request.
+		ca.Mode = "required"
+	default:
+		ca.Mode = "optional"
+	}
 }
 
 func describeKeyExchange(kx *wire.KeyExchange) string {
@@ -85,4 +145,43 @@ func describeKeyExchange(kx *wire.KeyExchange) string {
 		return fmt.Sprintf("%s %d bits", kx.Kind, kx.DHBits)
 	}
 	return kx.Kind
+}
+
+// serverKeyExchange describes the policy flight's ServerKeyExchange and
+// checks its signature with the key of position 0 (sender-model.md
+// section 3); nil when none was read.
+func serverKeyExchange(fl *wire.ServerFlight, certs []*x509.Certificate) *ServerKeyExchange {
+	if fl == nil || fl.KeyExchange == nil {
+		return nil
+	}
+	kx := fl.KeyExchange
+	out := &ServerKeyExchange{Kind: kx.Kind, DHBits: kx.DHBits}
+	if kx.Group != 0 {
+		out.Group = wire.GroupName(kx.Group)
+	}
+	if kx.SignatureAlgorithm != 0 {
+		out.SignatureScheme = wire.SignatureSchemeName(kx.SignatureAlgorithm)
+	}
+	if kx.Signature == nil {
+		return out
+	}
+	switch err := verifyKeyExchange(fl, certs); {
+	case err == nil:
+		out.Signature = "valid"
+	case errors.Is(err, wire.ErrBadSignature):
+		out.Signature = "invalid"
+	default:
+		out.Signature = "unverified"
+	}
+	return out
+}
+
+// verifyKeyExchange checks the flight's ServerKeyExchange signature with
+// the key of the certificate at position 0, which RFC 5246 §7.4.2 makes
+// the server's.
+func verifyKeyExchange(fl *wire.ServerFlight, certs []*x509.Certificate) error {
+	if len(certs) == 0 {
+		return errors.New("no certificate to verify the ServerKeyExchange with")
+	}
+	return wire.VerifyKeyExchange(fl, certs[0].PublicKey)
 }

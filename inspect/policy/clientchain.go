@@ -28,6 +28,8 @@ type ClientChain struct {
 	// intermediate and is what a server lists and trusts.
 	Intermediate *x509.Certificate
 	Root         *x509.Certificate
+	// RootURL is where the root's issuer publishes it, for a fix to name.
+	RootURL string
 	// Source cites where the dates, names and certificates come from.
 	Source string
 }
@@ -70,6 +72,17 @@ func (a ClientAuth) Current(t time.Time) []ClientChain {
 		}
 	}
 	return out
+}
+
+// RootSince returns when the sender first presented a chain ending at the
+// root named name (RFC 4514), and false when none does.
+func (a ClientAuth) RootSince(name string) (time.Time, bool) {
+	for _, c := range a.Chains {
+		if c.Root != nil && c.Root.Subject.String() == name {
+			return c.From, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // Retired returns the chains no longer in use at t whose root is not the

@@ -61,6 +61,7 @@ type chainFile struct {
 	Leaf         string     `json:"leaf,omitempty"`
 	Intermediate string     `json:"intermediate,omitempty"`
 	Root         string     `json:"root"`
+	RootURL      string     `json:"root_url,omitempty"`
 	Source       string     `json:"source,omitempty"`
 }
 
@@ -167,7 +168,7 @@ func Parse(data []byte) (*Policy, error) {
 func (f *clientFile) clientAuth() (ClientAuth, error) {
 	a := ClientAuth{CASubject: f.CASubject, Intermediate: f.Intermediate, VerifyDepth: f.VerifyDepth, SubjectCN: f.SubjectCN}
 	for i, cf := range f.Chains {
-		c := ClientChain{Name: cf.Name, Region: cf.Region, CN: cf.CN, Source: cf.Source}
+		c := ClientChain{Name: cf.Name, Region: cf.Region, CN: cf.CN, RootURL: cf.RootURL, Source: cf.Source}
 		if cf.From != nil {
 			c.From = cf.From.UTC()
 		}
@@ -264,7 +265,7 @@ func (p *Policy) MarshalJSON() ([]byte, error) {
 	if a := p.ClientAuth; a.Presents() || a.VerifyDepth != 0 {
 		cf := &clientFile{CASubject: a.CASubject, Intermediate: a.Intermediate, VerifyDepth: a.VerifyDepth, SubjectCN: a.SubjectCN}
 		for _, c := range a.Chains {
-			ch := chainFile{Name: c.Name, Region: c.Region, CN: c.CN, Source: c.Source,
+			ch := chainFile{Name: c.Name, Region: c.Region, CN: c.CN, RootURL: c.RootURL, Source: c.Source,
 				Leaf: pemCert(c.Leaf), Intermediate: pemCert(c.Intermediate), Root: pemCert(c.Root)}
 			if !c.From.IsZero() {
 				ch.From = &c.From

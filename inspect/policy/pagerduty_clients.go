@@ -53,7 +53,9 @@ var parsedClientChains = sync.OnceValue(func() []ClientChain {
 	tls2020v1 := mustCert("digicert-tls-rsa-sha256-2020-ca1-1.pem")
 	g2 := mustCert("digicert-global-g2-tls-rsa-sha256-2020-ca1.pem")
 	const us, eu = "webhooks.pagerduty.com", "webhooks.eu.pagerduty.com"
-	return []ClientChain{
+	// The download addresses the sender's documentation gives for its roots.
+	const urlCA, urlG2 = "https://cacerts.digicert.com/DigiCertGlobalRootCA.crt.pem", "https://cacerts.digicert.com/DigiCertGlobalRootG2.crt.pem"
+	chains := []ClientChain{
 		{Name: "seed US", Region: "US", CN: us, Until: day(2020, time.December, 8), Intermediate: sha2, Root: rootCA, Source: srcSeed},
 		{Name: "2021 US", Region: "US", CN: us, From: day(2020, time.December, 8), Until: day(2022, time.January, 5), Intermediate: tls2020, Root: rootCA, Source: src2021},
 		{Name: "2022 US", Region: "US", CN: us, From: day(2022, time.January, 5), Until: day(2023, time.January, 6), Intermediate: tls2020v1, Root: rootCA, Source: src2022},
@@ -68,6 +70,14 @@ var parsedClientChains = sync.OnceValue(func() []ClientChain {
 		{Name: "2026 US", Region: "US", CN: us, From: day(2025, time.December, 16), Intermediate: g2, Root: rootG2, Source: src2026},
 		{Name: "2026 EU", Region: "EU", CN: eu, From: day(2025, time.December, 16), Intermediate: g2, Root: rootG2, Source: src2026},
 	}
+	for i := range chains {
+		if chains[i].Root == rootG2 {
+			chains[i].RootURL = urlG2
+		} else {
+			chains[i].RootURL = urlCA
+		}
+	}
+	return chains
 })
 
 // mustCert parses one embedded certificate; the files are checked by

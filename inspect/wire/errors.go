@@ -14,7 +14,17 @@ var (
 	// ErrSSLv2 reports an SSL 2.0 SERVER-HELLO: a two-byte record header with
 	// the high bit set followed by message type 4.
 	ErrSSLv2 = errors.New("server answered with SSLv2")
+	// ErrLimit matches a flight cut short by one of this package's own
+	// bounds on what it reads (Limits.MaxRecords, MaxFlight,
+	// MaxCertificates), which are no TLS rule: the flight may be valid.
+	ErrLimit = errors.New("flight exceeds a reading limit")
 )
+
+// limitError keeps its message and matches ErrLimit.
+type limitError struct{ error }
+
+func (e limitError) Unwrap() error        { return e.error }
+func (e limitError) Is(target error) bool { return target == ErrLimit }
 
 // AlertError is an alert record the server sent while the client waited for
 // its flight (RFC 5246 §7.2, RFC 8446 §6). Any alert ends the read, whatever

@@ -130,7 +130,7 @@ func parseCertificate(body []byte, maxCerts int) ([][]byte, error) {
 	var certs [][]byte
 	for !list.Empty() {
 		if len(certs) == maxCerts {
-			return nil, fmt.Errorf("more than %d certificates", maxCerts)
+			return nil, limitError{fmt.Errorf("more than %d certificates", maxCerts)}
 		}
 		var cert cryptobyte.String
 		if !list.ReadUint24LengthPrefixed(&cert) {

@@ -109,10 +109,10 @@ func (rr *recordReader) pending() int { return len(rr.hs) }
 // change_cipher_spec; any other record type is an error.
 func (rr *recordReader) readRecord() error {
 	if rr.count >= rr.lim.MaxRecords {
-		return errStage("record", fmt.Errorf("more than %d records", rr.lim.MaxRecords))
+		return errStage("record", limitError{fmt.Errorf("more than %d records", rr.lim.MaxRecords)})
 	}
 	if rr.read+5 > rr.lim.MaxFlight {
-		return errStage("record", fmt.Errorf("flight exceeds limit of %d bytes", rr.lim.MaxFlight))
+		return errStage("record", limitError{fmt.Errorf("flight exceeds limit of %d bytes", rr.lim.MaxFlight)})
 	}
 	var hdr [5]byte
 	var n int
@@ -150,7 +150,7 @@ func (rr *recordReader) readRecord() error {
 		return errStage("record", fmt.Errorf("length %d exceeds limit %d", length, rr.lim.MaxRecord))
 	}
 	if rr.read+length > rr.lim.MaxFlight {
-		return errStage("record", fmt.Errorf("flight exceeds limit of %d bytes", rr.lim.MaxFlight))
+		return errStage("record", limitError{fmt.Errorf("flight exceeds limit of %d bytes", rr.lim.MaxFlight)})
 	}
 	frag := make([]byte, length)
 	n, err = io.ReadFull(rr.r, frag)

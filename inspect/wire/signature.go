@@ -2,7 +2,8 @@ package wire
 
 import (
 	"crypto"
-	"crypto/dsa" //nolint:staticcheck // DSA is deprecated, but DHE_DSS servers still sign with it
+	//lint:ignore SA1019 DHE_DSS servers still sign with DSA, and the sender offers dsa_sha1
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/md5" //nolint:gosec // the TLS 1.0/1.1 signature hash (RFC 2246 §7.4.3)

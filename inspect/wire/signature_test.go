@@ -2,7 +2,8 @@ package wire
 
 import (
 	"crypto"
-	"crypto/dsa" //nolint:staticcheck // DHE_DSS servers still sign with DSA
+	//lint:ignore SA1019 DHE_DSS servers still sign with DSA, and the sender offers dsa_sha1
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"

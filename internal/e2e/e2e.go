@@ -96,8 +96,9 @@ func StartServer(t testing.TB, port int, name string, args ...string) string {
 }
 
 // ServeTLS runs a crypto/tls server on listen (e.g. "127.0.0.1:0") until
-// the test ends: each connection completes the handshake, waits for the
-// client to close (or five seconds), then closes. It returns the address.
+// the test ends: each connection completes the handshake, answers an HTTP
+// request with "204 No Content" when one comes, waits for the client to
+// close (or five seconds), then closes. It returns the address.
 func ServeTLS(t testing.TB, listen string, cfg *tls.Config) string {
 	t.Helper()
 	ln, err := tls.Listen("tcp", listen, cfg)
@@ -117,7 +118,12 @@ func ServeTLS(t testing.TB, listen string, cfg *tls.Config) string {
 				if err := c.(*tls.Conn).Handshake(); err != nil {
 					return
 				}
-				var b [1]byte
+				var b [4096]byte
+				n, _ := c.Read(b[:])
+				if bytes.Contains(b[:n], []byte(" HTTP/1.")) {
+					_, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"))
+					return
+				}
 				_, _ = c.Read(b[:])
 			}()
 		}

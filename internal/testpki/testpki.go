@@ -188,6 +188,12 @@ func EKU(usages ...x509.ExtKeyUsage) Option {
 	return func(t *x509.Certificate, _ *keySpec) { t.ExtKeyUsage = usages }
 }
 
+// KeyUsage replaces the key usages (a leaf has digitalSignature and
+// keyEncipherment, a CA certSign and cRLSign).
+func KeyUsage(u x509.KeyUsage) Option {
+	return func(t *x509.Certificate, _ *keySpec) { t.KeyUsage = u }
+}
+
 // Key gives the certificate an existing key: with the same subject, a
 // cross-signed or re-signed copy of another certificate.
 func Key(k crypto.Signer) Option {
