@@ -58,6 +58,7 @@ file.
 
 Examples:
   chainscope testdata/chain-ok.pem --servername example.com
+  chainscope --as client --policy sender.json client-chain.pem
   chainscope --json webhooks.example.com
   chainscope --text --at 2026-01-15 chain.pem
   chainscope --ciphers --text example.com:8443
@@ -82,6 +83,8 @@ Flags:
   --concurrency N        targets inspected at once                      [8]
   --per-host N           connections open at once to one endpoint       [5]
   --input FILE           read more targets from FILE, one per line, # comments
+  --as server|client     judge a file's chain as a server's or as the sender's
+                         client certificate chain (the policy's client CAs)  [server]
   --version              print the version and exit
 
 Exit status:
@@ -107,6 +110,7 @@ type config struct {
 	perHost     int
 	input       string
 	version     bool
+	as          string
 	targets     []string
 }
 
@@ -134,6 +138,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.perHost, "per-host", 5, "")
 	fs.StringVar(&cfg.input, "input", "", "")
 	fs.BoolVar(&cfg.version, "version", false, "")
+	fs.StringVar(&cfg.as, "as", "server", "")
 	// Flags may follow targets: parse, take the next target, parse on.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -164,6 +169,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, usageError{"--concurrency must be at least 1"}
 	case cfg.perHost < 1:
 		return nil, usageError{"--per-host must be at least 1"}
+	case cfg.as != "server" && cfg.as != "client":
+		return nil, usageError{fmt.Sprintf("--as %q: want server or client", cfg.as)}
 	case (cfg.clientCert == "") != (cfg.clientKey == ""):
 		return nil, usageError{"--client-cert and --client-key go together"}
 	}
@@ -175,6 +182,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 // the exit status. Anything else is a target or a flag.
 var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{
 	"serve": runServe,
+	"mtls":  runMTLS,
 }
 
 // run is the whole command, with its terminal passed in so tests can run it
@@ -228,6 +236,7 @@ func buildOptions(cfg *config, stdin io.Reader) (inspect.Options, error) {
 		Ciphers:    cfg.ciphers,
 		PerHost:    cfg.perHost,
 		Stdin:      stdin,
+		AsClient:   cfg.as == "client",
 	}
 	pol, ok := policy.Builtin(cfg.policy)
 	if !ok {

@@ -25,6 +25,10 @@ func Inspect(ctx context.Context, t Target, opts Options) (Report, error) {
 	case TargetFile, TargetStdin:
 		r, err = inspectFile(t, opts)
 	default:
+		if opts.AsClient {
+			err = fmt.Errorf("%s: a client chain is judged from a file; to see the chain a client presents, run chainscope listen and point the client at it", t.Arg)
+			break
+		}
 		r, err = inspectHost(ctx, t, opts)
 	}
 	if err != nil {
@@ -75,6 +79,9 @@ func inspectFile(t Target, opts Options) (Report, error) {
 	}
 	r := newReport(t, opts, SourceFile, opts.ServerName)
 	r.Notes = f.Skipped
+	if opts.AsClient {
+		return r, judgeClient(&r, f.Certificates, opts)
+	}
 	judge(&r, f.Certificates, opts)
 	return r, nil
 }

@@ -46,6 +46,10 @@ type Options struct {
 	PerHost int
 	// ClientCertificate is presented when the server asks for one.
 	ClientCertificate *tls.Certificate
+	// AsClient judges a file's certificates as a client's chain against
+	// the policy's client chains (the client.* checks) instead of a
+	// server's.
+	AsClient bool
 	// Stdin is read for the target "-"; nil means no standard input.
 	Stdin io.Reader
 	// Progress, when set, is told about each step of a live inspection. It

@@ -92,6 +92,9 @@ type Report struct {
 	Policy      string    `json:"policy"`
 	EvaluatedAt time.Time `json:"evaluated_at"`
 	Verdict     Verdict   `json:"verdict"`
+	// As is "client" when the chain is a client's, judged by the client
+	// checks ([ClientCheckIDs]); empty for a server's.
+	As string `json:"as,omitempty"`
 	// Error says in one line why the inspection could not run; set only when
 	// Verdict is [VerdictError].
 	Error  string        `json:"error,omitempty"`

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"chainscope/inspect/wire"
@@ -60,12 +61,17 @@ type chainFile struct {
 	Until        *time.Time `json:"until,omitempty"`
 	Leaf         string     `json:"leaf,omitempty"`
 	Intermediate string     `json:"intermediate,omitempty"`
-	Root         string     `json:"root"`
+	Root         string     `json:"root,omitempty"`
 	RootURL      string     `json:"root_url,omitempty"`
-	Source       string     `json:"source,omitempty"`
+	// CAFile names a PEM file holding the root, or the intermediate then
+	// the root, instead of Intermediate and Root; relative to the policy
+	// file (see readCAFile).
+	CAFile string `json:"ca_file,omitempty"`
+	Source string `json:"source,omitempty"`
 }
 
-// Load reads a policy from a JSON file; see [Parse] for its form.
+// Load reads a policy from a JSON file; see [Parse] for its form. A
+// chain's relative ca_file is read from the policy file's directory.
 func Load(path string) (*Policy, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -79,7 +85,7 @@ func Load(path string) (*Policy, error) {
 	if len(data) > maxPolicyFile {
 		return nil, fmt.Errorf("larger than %d KiB", maxPolicyFile>>10)
 	}
-	return Parse(data)
+	return parse(data, filepath.Dir(path))
 }
 
 // Parse reads a policy from JSON of this form, every name as IANA spells it
@@ -97,8 +103,17 @@ func Load(path string) (*Policy, error) {
 //	  "client_auth": {"ca_subject": "CN=…", "verify_depth": 2, "subject_cn": "…"}
 //	}
 //
+// A client_auth may list the sender's chains instead ("chains": [{"name",
+// "region", "cn", "from", "until", "leaf", "intermediate", "root",
+// "source"}], certificates as PEM, dates RFC 3339); "ca_file" may name a
+// PEM file holding the root, or the intermediate then the root, in place
+// of "intermediate" and "root" (relative to the current directory here,
+// to the policy file's with [Load]).
+//
 // Unknown keys are errors, so a misspelt rule is never silently ignored.
-func Parse(data []byte) (*Policy, error) {
+func Parse(data []byte) (*Policy, error) { return parse(data, ".") }
+
+func parse(data []byte, dir string) (*Policy, error) {
 	var f file
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -157,15 +172,16 @@ func Parse(data []byte) (*Policy, error) {
 		}
 	}
 	if f.ClientAuth != nil {
-		if p.ClientAuth, err = f.ClientAuth.clientAuth(); err != nil {
+		if p.ClientAuth, err = f.ClientAuth.clientAuth(dir); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-// clientAuth reads the client_auth object, certificates included.
-func (f *clientFile) clientAuth() (ClientAuth, error) {
+// clientAuth reads the client_auth object, certificates included; dir is
+// where relative ca_file paths are read from.
+func (f *clientFile) clientAuth(dir string) (ClientAuth, error) {
 	a := ClientAuth{CASubject: f.CASubject, Intermediate: f.Intermediate, VerifyDepth: f.VerifyDepth, SubjectCN: f.SubjectCN}
 	for i, cf := range f.Chains {
 		c := ClientChain{Name: cf.Name, Region: cf.Region, CN: cf.CN, RootURL: cf.RootURL, Source: cf.Source}
@@ -175,12 +191,21 @@ func (f *clientFile) clientAuth() (ClientAuth, error) {
 		if cf.Until != nil {
 			c.Until = cf.Until.UTC()
 		}
+		if cf.CAFile != "" {
+			if cf.Intermediate != "" || cf.Root != "" {
+				return ClientAuth{}, fmt.Errorf("client_auth chain %d (%q): ca_file excludes intermediate and root", i, cf.Name)
+			}
+			var err error
+			if c.Intermediate, c.Root, err = readCAFile(cf.CAFile, dir); err != nil {
+				return ClientAuth{}, fmt.Errorf("client_auth chain %d (%q): ca_file %w", i, cf.Name, err)
+			}
+		}
 		for _, x := range []struct {
 			key  string
 			pem  string
 			dst  **x509.Certificate
 			need bool
-		}{{"leaf", cf.Leaf, &c.Leaf, false}, {"intermediate", cf.Intermediate, &c.Intermediate, false}, {"root", cf.Root, &c.Root, true}} {
+		}{{"leaf", cf.Leaf, &c.Leaf, false}, {"intermediate", cf.Intermediate, &c.Intermediate, false}, {"root", cf.Root, &c.Root, cf.CAFile == ""}} {
 			if x.pem == "" {
 				if x.need {
 					return ClientAuth{}, fmt.Errorf("client_auth chain %d (%q): no %s", i, cf.Name, x.key)

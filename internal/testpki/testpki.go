@@ -199,3 +199,14 @@ func KeyUsage(u x509.KeyUsage) Option {
 func Key(k crypto.Signer) Option {
 	return func(_ *x509.Certificate, ks *keySpec) { ks.key = k }
 }
+
+// KeyPEM encodes the certificate's private key as PKCS #8 PEM, for outside
+// programs (servers, curl, openssl s_client).
+func KeyPEM(t testing.TB, c *Cert) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(c.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"chainscope/inspect"
+	"chainscope/internal/e2e"
+)
+
+// startNginx runs nginx in the foreground (one process) with a TLS server
+// on a free port whose server block holds the server certificate, TLS 1.2
+// and 1.3, the lines given, and a location answering 200 "ok". It returns
+// the address.
+func startNginx(t *testing.T, p *mtlsPKI, serverLines string) string {
+	t.Helper()
+	nginx := e2e.NeedTool(t, "nginx")
+	dir := t.TempDir()
+	port := e2e.FreePort(t)
+	conf := fmt.Sprintf(`daemon off;
+master_process off;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path %[1]s;
+  proxy_temp_path %[1]s;
+  fastcgi_temp_path %[1]s;
+  uwsgi_temp_path %[1]s;
+  scgi_temp_path %[1]s;
+  server {
+    listen 127.0.0.1:%[2]d ssl;
+    server_name localhost;
+    ssl_certificate %[3]s;
+    ssl_certificate_key %[4]s;
+    ssl_protocols TLSv1.2 TLSv1.3;
+%[5]s
+    location / { return 200 "ok\n"; }
+  }
+}
+`, dir, port, p.serverCert, p.serverKey, serverLines)
+	cf := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return e2e.StartServer(t, port, nginx, "-p", dir, "-c", cf, "-e", filepath.Join(dir, "error.log"))
+}
+
+// startApache runs Apache httpd in the foreground with a configuration of
+// its own (modules from /usr/lib/apache2/modules), a TLS VirtualHost on a
+// free port holding the server certificate, TLS 1.2 and 1.3 and the lines
+// given, whose document root serves webhookPath as "ok". It returns the
+// address.
+func startApache(t *testing.T, p *mtlsPKI, vhostLines string, modules ...string) string {
+	t.Helper()
+	apache := e2e.NeedTool(t, "apache2")
+	dir := t.TempDir()
+	// The children run as nobody: they must reach the document root.
+	for d := dir; d != filepath.Dir(d) && strings.HasPrefix(d, os.TempDir()+"/"); d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	www := filepath.Join(dir, "www")
+	if err := os.Mkdir(www, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(www, strings.TrimPrefix(webhookPath, "/")), []byte("ok\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port := e2e.FreePort(t)
+	var load strings.Builder
+	for _, m := range append([]string{"mpm_event", "authz_core", "ssl", "socache_shmcb"}, modules...) {
+		fmt.Fprintf(&load, "LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n", m, m)
+	}
+	conf := fmt.Sprintf(`ServerRoot %[1]s
+PidFile %[1]s/httpd.pid
+ErrorLog %[1]s/error.log
+LogLevel warn
+Mutex file:%[1]s default
+%[2]s
+User nobody
+Group nogroup
+ServerName localhost
+Listen 127.0.0.1:%[3]d
+<VirtualHost 127.0.0.1:%[3]d>
+  SSLEngine on
+  SSLCertificateFile %[4]s
+  SSLCertificateKeyFile %[5]s
+  SSLProtocol -all +TLSv1.2 +TLSv1.3
+  DocumentRoot %[6]s
+%[7]s
+</VirtualHost>
+`, dir, load.String(), port, p.serverCert, p.serverKey, www, vhostLines)
+	cf := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// -X: one process (threads serve the connections), so killing it
+	// by pid stops the server; children would outlive a killed parent.
+	return e2e.StartServer(t, port, apache, "-f", cf, "-X")
+}
+
+// TestMTLSServers: the configuration chainscope mtls writes, loaded into a
+// real nginx and a real Apache httpd, accepts the sender's certificate
+// (issued through the intermediate, sent with it or without) and refuses
+// every impostor of the done-when list, over TLS 1.2 and 1.3, with curl and
+// with openssl s_client.
+func TestMTLSServers(t *testing.T) {
+	t.Parallel()
+	p := newMTLSPKI(t)
+	dir := t.TempDir()
+	servers := []struct{ name, addr string }{
+		{"nginx", startNginx(t, p, p.mtlsConf(t, "nginx", dir))},
+		{"apache", startApache(t, p, p.mtlsConf(t, "apache", dir))},
+	}
+	tools := []struct {
+		name string
+		get  func(*testing.T, string, *mtlsClient, string) httpOutcome
+	}{{"curl", curlGet}, {"s_client", sClientGet}}
+	// --as client judges each presented chain as those servers do.
+	for _, c := range p.clients {
+		if c.certFile == "" {
+			continue
+		}
+		t.Run("as-client/"+c.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runCLI(t, "", "--json", "--as", "client", "--policy", p.policyFile, c.certFile)
+			var r inspect.Report
+			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+				t.Fatalf("exit %d, stdout not JSON: %v\n%s", code, err, stderr)
+			}
+			want, wantCode := inspect.VerdictFail, exitFail
+			if c.accept {
+				want, wantCode = inspect.VerdictPass, exitPass
+			}
+			if r.Verdict != want || code != wantCode || r.As != inspect.AsClient {
+				t.Errorf("--as client %s = %s (exit %d, as %q), want %s (exit %d)\n%s", c.name, r.Verdict, code, r.As, want, wantCode, failing(r))
+			}
+		})
+	}
+	for _, srv := range servers {
+		for _, c := range p.clients {
+			for _, v := range []string{"1.2", "1.3"} {
+				for _, tool := range tools {
+					t.Run(fmt.Sprintf("%s/%s/TLS%s/%s", srv.name, c.name, v, tool.name), func(t *testing.T) {
+						t.Parallel()
+						o := tool.get(t, srv.addr, c, v)
+						if o.accepted() != c.accept {
+							t.Errorf("%s accepted %s = %v (HTTP %d), want %v\n%s", srv.name, c.name, o.accepted(), o.status, c.accept, o.detail)
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// failing lists the checks of r that fail or warn, for a test's message.
+func failing(r inspect.Report) string {
+	var b strings.Builder
+	for _, c := range r.Checks {
+		if c.Status == inspect.StatusFail || c.Status == inspect.StatusWarn {
+			fmt.Fprintf(&b, "%s %s: %s\n", c.Status, c.ID, c.Detail)
+		}
+	}
+	return b.String()
+}

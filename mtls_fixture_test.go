@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"chainscope/inspect/policy"
+	"chainscope/internal/e2e"
+	"chainscope/internal/testpki"
+)
+
+// mtlsClient is one client of the done-when list: a client certificate
+// (or none) and whether a server set up from chainscope mtls must accept it.
+type mtlsClient struct {
+	name string
+	// chain is what the client sends, its certificate first; empty for a
+	// client without a certificate.
+	chain []*testpki.Cert
+	// accept is what the sender's configuration must do with it.
+	accept bool
+	// certFile holds the chain as sent, leafFile the certificate alone,
+	// restFile the rest (empty when none), keyFile the key.
+	certFile, leafFile, restFile, keyFile string
+}
+
+// mtlsPKI is a test CA standing in for the sender's (root → intermediate,
+// both named by a policy file), the clients, and a server certificate from
+// another CA. Validity is relative to the real clock: outside servers check
+// it against theirs.
+type mtlsPKI struct {
+	dir                   string
+	root, inter           *testpki.Cert
+	policyFile            string
+	serverCert, serverKey string
+	clients               []*mtlsClient
+	// now is the instant the certificates were made around.
+	now time.Time
+}
+
+const (
+	senderCN   = "webhooks.test"
+	senderEUCN = "webhooks.eu.test"
+)
+
+func newMTLSPKI(t *testing.T) *mtlsPKI {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Second)
+	valid := testpki.Validity(now.Add(-24*time.Hour), now.Add(30*24*time.Hour))
+	p := &mtlsPKI{dir: t.TempDir(), now: now}
+	p.root = testpki.Root(t, "Test Sender Root", valid)
+	p.inter = testpki.Intermediate(t, p.root, "Test Sender CA 1", valid)
+	inter2 := testpki.Intermediate(t, p.inter, "Test Sender CA 2", valid)
+	otherRoot := testpki.Root(t, "Test Other Root", valid)
+	otherInter := testpki.Intermediate(t, otherRoot, "Test Other CA", valid)
+	clientEKU := testpki.EKU(x509.ExtKeyUsageClientAuth)
+	leaf := func(issuer *testpki.Cert, subject pkix.Name, opts ...testpki.Option) *testpki.Cert {
+		return testpki.Leaf(t, issuer, subject.CommonName, append([]testpki.Option{valid, clientEKU, testpki.Subject(subject)}, opts...)...)
+	}
+	cn := func(name string) pkix.Name {
+		return pkix.Name{CommonName: name, Organization: []string{"chainscope test"}}
+	}
+	sender := leaf(p.inter, cn(senderCN))
+	p.clients = []*mtlsClient{
+		{name: "sender", chain: []*testpki.Cert{sender, p.inter}, accept: true},
+		{name: "sender-leaf-only", chain: []*testpki.Cert{sender}, accept: true},
+		{name: "sender-eu", chain: []*testpki.Cert{leaf(p.inter, cn(senderEUCN)), p.inter}, accept: true},
+		{name: "other-cn", chain: []*testpki.Cert{leaf(p.inter, cn("other.example")), p.inter}},
+		{name: "evil-suffix", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN+".evil.example")), p.inter}},
+		{name: "look-alike", chain: []*testpki.Cert{leaf(p.inter, cn("webhooks-test.evil.example")), p.inter}},
+		{name: "dn-injection", chain: []*testpki.Cert{leaf(p.inter, pkix.Name{CommonName: "evil.example", Organization: []string{"x,CN=" + senderCN}}), p.inter}},
+		{name: "other-ca", chain: []*testpki.Cert{leaf(otherInter, cn(senderCN)), otherInter}},
+		{name: "two-intermediates", chain: []*testpki.Cert{leaf(inter2, cn(senderCN)), inter2, p.inter}},
+		{name: "expired", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), testpki.Validity(now.Add(-48*time.Hour), now.Add(-24*time.Hour))), p.inter}},
+		{name: "server-eku-only", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), testpki.EKU(x509.ExtKeyUsageServerAuth)), p.inter}},
+		{name: "key-encipherment-only", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), testpki.KeyUsage(x509.KeyUsageKeyEncipherment)), p.inter}},
+		{name: "none"},
+	}
+	for _, c := range p.clients {
+		if len(c.chain) == 0 {
+			continue
+		}
+		c.certFile = p.write(t, c.name+".pem", testpki.PEM(c.chain...))
+		c.leafFile = p.write(t, c.name+"-leaf.pem", testpki.PEM(c.chain[0]))
+		if len(c.chain) > 1 {
+			c.restFile = p.write(t, c.name+"-rest.pem", testpki.PEM(c.chain[1:]...))
+		}
+		c.keyFile = p.write(t, c.name+".key", testpki.KeyPEM(t, c.chain[0]))
+	}
+	srvRoot := testpki.Root(t, "Test Server Root", valid)
+	srv := testpki.Leaf(t, srvRoot, "localhost", valid)
+	p.serverCert = p.write(t, "server.pem", testpki.PEM(srv))
+	p.serverKey = p.write(t, "server.key", testpki.KeyPEM(t, srv))
+
+	// The policy: pagerduty's rules with the test CA as the sender's.
+	pol := policy.PagerDuty()
+	pol.Name = "test-sender"
+	pol.ClientAuth = policy.ClientAuth{VerifyDepth: 2}
+	pol.ClientAuth.Chains = []policy.ClientChain{
+		{Name: "test US", Region: "US", CN: senderCN, Intermediate: p.inter.Cert, Root: p.root.Cert, Source: "test CA"},
+		{Name: "test EU", Region: "EU", CN: senderEUCN, Intermediate: p.inter.Cert, Root: p.root.Cert, Source: "test CA"},
+	}
+	data, err := json.Marshal(pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.policyFile = p.write(t, "policy.json", data)
+	return p
+}
+
+func (p *mtlsPKI) write(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	f := filepath.Join(p.dir, name)
+	if err := os.WriteFile(f, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// mtlsConf runs chainscope mtls nginx|apache with the test policy, writing
+// the CA file into dir, and returns the configuration lines.
+func (p *mtlsPKI) mtlsConf(t *testing.T, server, dir string, extra ...string) string {
+	t.Helper()
+	args := append([]string{"mtls", server, "--policy", p.policyFile, "--ca-out", filepath.Join(dir, server+"-client-ca.pem")}, extra...)
+	stdout, stderr, code := runCLI(t, "", args...)
+	if code != exitPass {
+		t.Fatalf("chainscope %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout
+}
+
+// httpOutcome is what a server did with a client: the HTTP status, or 0
+// when the handshake or the request failed, and what the client said.
+type httpOutcome struct {
+	status int
+	detail string
+}
+
+func (o httpOutcome) accepted() bool { return o.status == 200 }
+
+// webhookPath is the URL path the clients request.
+const webhookPath = "/webhook"
+
+// curlGet requests webhookPath with curl over the TLS version ("1.2" or
+// "1.3"), presenting the client's chain.
+func curlGet(t *testing.T, addr string, c *mtlsClient, version string) httpOutcome {
+	t.Helper()
+	curl := e2e.NeedTool(t, "curl")
+	args := []string{"-sk", "--max-time", "20", "-o", "/dev/null", "-w", "%{http_code}", "--tlsv" + version, "--tls-max", version}
+	if c.certFile != "" {
+		args = append(args, "--cert", c.certFile, "--key", c.keyFile)
+	}
+	args = append(args, "https://"+addr+webhookPath)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, curl, args...).CombinedOutput()
+	var status int
+	fmt.Sscanf(string(out), "%d", &status)
+	return httpOutcome{status, fmt.Sprintf("curl: %s (%v)", strings.TrimSpace(string(out)), err)}
+}
+
+var statusLine = regexp.MustCompile(`(?m)^HTTP/1\.[01] (\d{3})`)
+
+// sClientGet sends the same request through openssl s_client.
+func sClientGet(t *testing.T, addr string, c *mtlsClient, version string) httpOutcome {
+	t.Helper()
+	openssl := e2e.NeedTool(t, "openssl")
+	args := []string{"s_client", "-connect", addr, "-servername", "localhost", "-quiet", "-tls" + strings.ReplaceAll(version, ".", "_")}
+	if c.certFile != "" {
+		args = append(args, "-cert", c.leafFile, "-key", c.keyFile)
+		if c.restFile != "" {
+			args = append(args, "-cert_chain", c.restFile)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, openssl, args...)
+	cmd.Stdin = strings.NewReader("GET " + webhookPath + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
+	out, err := cmd.CombinedOutput()
+	var status int
+	if m := statusLine.FindSubmatch(out); m != nil {
+		fmt.Sscanf(string(m[1]), "%d", &status)
+	}
+	detail := string(out)
+	if len(detail) > 600 {
+		detail = detail[:600]
+	}
+	return httpOutcome{status, fmt.Sprintf("s_client (%v): %s", err, detail)}
+}
