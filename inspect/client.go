@@ -53,6 +53,20 @@ var clientCheckTitles = map[string]string{
 
 func newClientCheck(id string) Check { return Check{ID: id, Title: clientCheckTitles[id]} }
 
+// clientSkips lists every check of a client report, each skipped for why.
+func clientSkips(why string) []Check {
+	var out []Check
+	for _, id := range CheckIDs {
+		out = append(out, skipCheck(id, why))
+	}
+	for _, id := range ClientCheckIDs {
+		c := newClientCheck(id)
+		c.Status, c.Detail = StatusSkip, why
+		out = append(out, c)
+	}
+	return out
+}
+
 // clientStore is the trust store of a client chain: the roots of the
 // policy's client chains current at t, named after the policy.
 func clientStore(pol *policy.Policy, chains []policy.ClientChain) *trust.Store {
@@ -76,21 +90,14 @@ func judgeClient(r *Report, certs []*x509.Certificate, opts Options) error {
 	r.As = AsClient
 	store := clientStore(opts.Policy, chains)
 	r.Trust.Store = store.Label()
-	var checks []Check
-	for _, id := range CheckIDs {
-		checks = append(checks, skipCheck(id, "not for a client chain"))
-	}
+	checks := clientSkips("not for a client chain")[:len(CheckIDs)]
 	if len(certs) == 0 {
 		c := newClientCheck(CheckClientIssuer)
 		c.Status = StatusFail
 		c.Detail = "the client presented no certificate; a server that verifies the sender refuses it"
 		c.Fix = "present the sender's client certificate and its intermediates"
 		checks = append(checks, c)
-		for _, id := range ClientCheckIDs[1:] {
-			c := newClientCheck(id)
-			c.Status, c.Detail = StatusSkip, "no certificate was presented"
-			checks = append(checks, c)
-		}
+		checks = append(checks, clientSkips("no certificate was presented")[len(CheckIDs)+1:]...)
 		r.Checks = checks
 		r.Verdict = VerdictFail
 		return nil

@@ -121,7 +121,7 @@ func TestJudgeClientDetails(t *testing.T) {
 		want  string
 	}{
 		{"path from the CA file", []*testpki.Cert{testpki.Leaf(t, inter, "webhooks.test")}, CheckClientIssuer,
-			"CN=webhooks.test → CN=Sender CA (the sender's CA file) → CN=Sender Root (the sender's CA file)"},
+			"CN=webhooks.test → CN=Sender CA (the sender's CA file) → CN=Sender Root reaches"},
 		{"depth in both countings", []*testpki.Cert{testpki.Leaf(t, inter2, "webhooks.test"), inter2}, CheckClientDepth,
 			"2 intermediates and the root above the client certificate (3 certificates); the sender's verify depth is 2 (nginx ssl_verify_depth 1, Apache SSLVerifyDepth 2)"},
 		{"subject", []*testpki.Cert{testpki.Leaf(t, inter, "webhooks.test.evil.example")}, CheckClientSubject,
