@@ -14,6 +14,7 @@ import (
 
 	"chainscope/inspect/mtlsconf"
 	"chainscope/inspect/policy"
+	"chainscope/inspect/serverconf"
 )
 
 const mtlsUsage = `Usage: chainscope mtls nginx|apache [flags]
@@ -55,7 +56,7 @@ func runMTLS(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	switch args[0] {
 	case "nginx", "apache":
-		return runMTLSConf(mtlsconf.Server(args[0]), args[1:], stdout, stderr)
+		return runMTLSConf(serverconf.Server(args[0]), args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mtlsUsage)
 		return exitPass
@@ -99,7 +100,7 @@ func flagError(err error) string {
 
 var safeName = regexp.MustCompile(`[^a-z0-9-]+`)
 
-func runMTLSConf(server mtlsconf.Server, args []string, stdout, stderr io.Writer) int {
+func runMTLSConf(server serverconf.Server, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("chainscope mtls "+string(server), flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	polName := fs.String("policy", "pagerduty", "")
@@ -137,7 +138,7 @@ func runMTLSConf(server mtlsconf.Server, args []string, stdout, stderr io.Writer
 		}
 	default:
 		dir := "/etc/nginx"
-		if server == mtlsconf.Apache {
+		if server == serverconf.Apache {
 			dir = "/etc/apache2"
 		}
 		path = fmt.Sprintf("%s/%s-client-ca.pem", dir, strings.Trim(safeName.ReplaceAllString(strings.ToLower(pol.Name), "-"), "-"))

@@ -66,7 +66,7 @@ func TestMTLSCAOut(t *testing.T) {
 	if code != exitPass {
 		t.Fatalf("exit status = %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, `SSLCACertificateFile "`+out+`"`) {
+	if !strings.Contains(stdout, "SSLCACertificateFile "+out+"\n") {
 		t.Errorf("configuration does not name %s:\n%s", out, stdout)
 	}
 	data, err := os.ReadFile(out)

@@ -36,15 +36,7 @@ import (
 	"time"
 
 	"chainscope/inspect/policy"
-)
-
-// Server names a server whose configuration is written.
-type Server string
-
-// The servers configuration is written for.
-const (
-	Nginx  Server = "nginx"
-	Apache Server = "apache"
+	"chainscope/inspect/serverconf"
 )
 
 // Spec is what the configuration verifies: the sender's current chains in
@@ -171,28 +163,26 @@ func ApacheSubjectExpr(cns []string) string {
 	return "%{SSL_CLIENT_VERIFY} == 'SUCCESS' && " + test
 }
 
-// Write writes the configuration lines for server to w.
-func Write(w io.Writer, server Server, s Spec) error {
-	var b bytes.Buffer
-	switch server {
-	case Nginx:
-		writeNginx(&b, s)
-	case Apache:
-		writeApache(&b, s)
-	default:
+// Write writes the configuration for server to w: comment lines saying
+// what it verifies and where it goes, then [Nodes].
+func Write(w io.Writer, server serverconf.Server, s Spec) error {
+	if server != serverconf.Nginx && server != serverconf.Apache {
 		return fmt.Errorf("server %q: want nginx or apache", server)
 	}
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-func header(b *bytes.Buffer, server Server, s Spec, where string) {
-	comment(b, "", fmt.Sprintf("chainscope mtls %s: verify the client certificate of the sender of policy %s (region %s, chains current at %s): the five steps of the sender's document.",
-		server, s.Policy, s.Region, s.At.Format("2006-01-02")))
+	var head []string
+	head = append(head, wrap(fmt.Sprintf("chainscope mtls %s: verify the client certificate of the sender of policy %s (region %s, chains in use at %s): the five steps of the sender's document.",
+		server, s.Policy, s.Region, s.At.Format("2006-01-02")), "")...)
 	for _, c := range s.Chains {
-		comment(b, "  ", fmt.Sprintf("%s: CN=%s, %s", c.Name, c.CN, pathText(c)))
+		head = append(head, wrap(fmt.Sprintf("%s: CN=%s, %s", c.Name, c.CN, pathText(c)), "  ")...)
 	}
-	comment(b, "", where)
+	where := "Put these lines in the server { } block that receives the webhooks, at server level (not inside a location), next to its ssl_certificate lines."
+	if server == serverconf.Apache {
+		where = "Put these lines in the <VirtualHost> that receives the webhooks, at VirtualHost level: SSLVerifyClient inside a <Location> or <Directory> asks for the certificate by renegotiation (TLS 1.2) or post-handshake authentication (TLS 1.3), which some clients do not offer."
+	}
+	head = append(head, wrap(where, "")...)
+	out := serverconf.Render(server, append([]serverconf.Node{{Comment: head}}, Nodes(server, s)...)...)
+	_, err := io.WriteString(w, out)
+	return err
 }
 
 // pathText is "issued by CN=A under CN=Root (since 2024-06-01)".
@@ -218,78 +208,64 @@ func pathText(c policy.ClientChain) string {
 	return s
 }
 
-// lineWidth is where comments wrap.
-const lineWidth = 78
+// commentWidth is where comment lines wrap.
+const commentWidth = 76
 
-// comment writes text as "# " lines wrapped at lineWidth, each prefixed
-// with indent; more is the extra indent of continuation lines.
-func comment(b *bytes.Buffer, more, text string) {
-	commentIndent(b, "", more, text)
-}
-
-func commentIndent(b *bytes.Buffer, indent, more, text string) {
-	line := indent + "# "
-	start := len(line)
+// wrap splits text into comment lines of at most commentWidth columns;
+// continuation lines start with more.
+func wrap(text, more string) []string {
+	var out []string
+	line := ""
 	for _, word := range strings.Fields(text) {
-		if len(line) > start && len(line)+1+len(word) > lineWidth {
-			b.WriteString(line + "\n")
-			line = indent + "# " + more
-			start = len(line)
+		if line != "" && len(line)+1+len(word) > commentWidth {
+			out = append(out, line)
+			line = more
 		}
-		if len(line) > start {
+		if line != "" && line != more {
 			line += " "
 		}
 		line += word
 	}
-	b.WriteString(line + "\n")
+	return append(out, line)
 }
 
-// step writes a commented group of directives, indented as inside a
-// server block.
-func step(b *bytes.Buffer, text string, lines ...string) {
-	const indent = "    "
-	commentIndent(b, indent, "", text)
-	for _, l := range lines {
-		b.WriteString(indent + l + "\n")
+// Nodes returns the directives that verify the sender, each commented
+// with the step of the sender's document it does and why it reads as it
+// does: for nginx the lines of a server block, for Apache those of a
+// VirtualHost (a serverconf.Site takes them as its Extra).
+func Nodes(server serverconf.Server, s Spec) []serverconf.Node {
+	cns := s.CNs()
+	step := func(n serverconf.Node, text string) serverconf.Node {
+		return n.Spaced().Commented(wrap(text, "")...)
 	}
-}
-
-func writeNginx(b *bytes.Buffer, s Spec) {
-	cns := s.CNs()
-	header(b, Nginx, s, "Put these lines in the server { } block that receives the webhooks, at server level (not inside a location), next to its ssl_certificate lines.")
-	b.WriteString("\n")
-	step(b, "Steps 1 and 3: trust the roots and intermediates of the sender's current chains, and no other CA (chainscope mtls nginx --ca-out FILE writes the file). Keep other CAs out of ssl_trusted_certificate too: nginx trusts those for client certificates as well.",
-		fmt.Sprintf("ssl_client_certificate %s;", s.CAFile))
-	step(b, "Step 2: ask for a client certificate; without a valid one nginx answers 400 (\"optional\" would let a client without one through).",
-		"ssl_verify_client on;")
-	step(b, fmt.Sprintf("Step 4: the sender's path has %s below the root. nginx counts intermediates only (OpenSSL 3), so %d is exact; %d would also admit a chain with %s.",
-		plural(s.Intermediates(), "intermediate"), s.NginxDepth(), s.NginxDepth()+1, plural(s.Intermediates()+1, "intermediate")),
-		fmt.Sprintf("ssl_verify_depth %d;", s.NginxDepth()))
-	step(b, fmt.Sprintf("Step 5: the subject must hold %s exactly: the regex is anchored at the RDN boundaries of $ssl_client_s_dn and its dots are escaped, so %s and %s are refused. At server level these tests run before any location is chosen, so they cover every one.",
-		cnList(cns), "CN="+cns[0]+".evil.example", "CN="+strings.ReplaceAll(cns[0], ".", "-")+".evil.example"),
-		"if ($ssl_client_verify != SUCCESS) {",
-		"    return 403;",
-		"}",
-		fmt.Sprintf("if ($ssl_client_s_dn !~ \"%s\") {", NginxSubjectRegex(cns)),
-		"    return 403;",
-		"}")
-}
-
-func writeApache(b *bytes.Buffer, s Spec) {
-	cns := s.CNs()
-	header(b, Apache, s, "Put these lines in the <VirtualHost> that receives the webhooks, at VirtualHost level: SSLVerifyClient inside a <Location> or <Directory> asks for the certificate by renegotiation (TLS 1.2) or post-handshake authentication (TLS 1.3), which some clients do not offer.")
-	b.WriteString("\n")
-	step(b, "Steps 1 and 3: trust the roots and intermediates of the sender's current chains, and no other CA (chainscope mtls apache --ca-out FILE writes the file). A file, not SSLCACertificatePath: a directory needs its hash links (c_rehash), and without them every client is refused.",
-		fmt.Sprintf("SSLCACertificateFile \"%s\"", s.CAFile))
-	step(b, "Step 2: refuse the handshake without a valid client certificate.",
-		"SSLVerifyClient require")
-	step(b, fmt.Sprintf("Step 4: the sender's path has %s below the root, and Apache counts the root too: %d is exact (the default, 1, refuses the sender; %d would also admit a chain with %s).",
-		plural(s.Intermediates(), "intermediate"), s.ApacheDepth(), s.ApacheDepth()+1, plural(s.Intermediates()+1, "intermediate")),
-		fmt.Sprintf("SSLVerifyDepth %d", s.ApacheDepth()))
-	step(b, fmt.Sprintf("Step 5: the subject CN must be %s. <Location \"/\"> covers every URL of this VirtualHost, proxied ones included (a <Directory> does not apply to ProxyPass). A <Location> or <Directory> of yours with its own Require replaces this test unless it says \"AuthMerging And\".", cnList(cns)),
-		`<Location "/">`,
-		fmt.Sprintf("    Require expr \"%s\"", ApacheSubjectExpr(cns)),
-		"</Location>")
+	if server == serverconf.Apache {
+		return []serverconf.Node{
+			step(serverconf.Directive("SSLCACertificateFile", s.CAFile),
+				"Steps 1 and 3: trust the roots and intermediates of the sender's current chains, and no other CA (chainscope mtls apache --ca-out FILE writes the file). A file, not SSLCACertificatePath: a directory needs its hash links (c_rehash), and without them every client is refused."),
+			step(serverconf.Directive("SSLVerifyClient", "require"),
+				"Step 2: refuse the handshake without a valid client certificate."),
+			step(serverconf.Directive("SSLVerifyDepth", fmt.Sprint(s.ApacheDepth())),
+				fmt.Sprintf("Step 4: the sender's path has %s below the root, and Apache counts the root too: %d is exact (the default, 1, refuses the sender; %d would also admit a chain with %s).",
+					plural(s.Intermediates(), "intermediate"), s.ApacheDepth(), s.ApacheDepth()+1, plural(s.Intermediates()+1, "intermediate"))),
+			step(serverconf.Node{Name: "Location", Args: []string{"/"}, Block: true, Children: []serverconf.Node{
+				serverconf.Directive("Require", "expr", ApacheSubjectExpr(cns)),
+			}}, fmt.Sprintf("Step 5: the subject CN must be %s. <Location /> covers every URL of this VirtualHost, proxied ones included (a <Directory> does not apply to ProxyPass). A <Location> or <Directory> of yours with its own Require replaces this test unless it says \"AuthMerging And\".", cnList(cns))),
+		}
+	}
+	refuse := []serverconf.Node{serverconf.Directive("return", "403")}
+	return []serverconf.Node{
+		step(serverconf.Directive("ssl_client_certificate", s.CAFile),
+			"Steps 1 and 3: trust the roots and intermediates of the sender's current chains, and no other CA (chainscope mtls nginx --ca-out FILE writes the file). Keep other CAs out of ssl_trusted_certificate too: nginx trusts those for client certificates as well."),
+		step(serverconf.Directive("ssl_verify_client", "on"),
+			"Step 2: ask for a client certificate; without a valid one nginx answers 400 (\"optional\" would let a client without one through)."),
+		step(serverconf.Directive("ssl_verify_depth", fmt.Sprint(s.NginxDepth())),
+			fmt.Sprintf("Step 4: the sender's path has %s below the root. nginx counts intermediates only (OpenSSL 3), so %d is exact; %d would also admit a chain with %s.",
+				plural(s.Intermediates(), "intermediate"), s.NginxDepth(), s.NginxDepth()+1, plural(s.Intermediates()+1, "intermediate"))),
+		step(serverconf.Node{Name: "if", Args: []string{"($ssl_client_verify", "!=", "SUCCESS)"}, Block: true, Children: refuse},
+			fmt.Sprintf("Step 5: the subject must hold %s exactly: the regex is anchored at the RDN boundaries of $ssl_client_s_dn and its dots are escaped, so %s and %s are refused. At server level these tests run before any location is chosen, so they cover every one.",
+				cnList(cns), "CN="+cns[0]+".evil.example", "CN="+strings.ReplaceAll(cns[0], ".", "-")+".evil.example")),
+		{Name: "if", Args: []string{"($ssl_client_s_dn", "!~", NginxSubjectRegex(cns) + ")"}, Block: true, Children: refuse},
+	}
 }
 
 // CAFile returns the CA file of the spec: each CA as PEM, preceded by
@@ -297,7 +273,7 @@ func writeApache(b *bytes.Buffer, s Spec) {
 // (OpenSSL skips text between PEM blocks).
 func CAFile(s Spec) []byte {
 	var b bytes.Buffer
-	comment(&b, "", fmt.Sprintf("The CAs of the client certificates of the sender of policy %s (region %s), in use at %s; written by chainscope mtls for ssl_client_certificate (nginx) or SSLCACertificateFile (Apache).", s.Policy, s.Region, s.At.Format("2006-01-02")))
+	comment(&b, fmt.Sprintf("The CAs of the client certificates of the sender of policy %s (region %s), in use at %s; written by chainscope mtls for ssl_client_certificate (nginx) or SSLCACertificateFile (Apache).", s.Policy, s.Region, s.At.Format("2006-01-02")), "")
 	for _, ca := range s.CAs() {
 		sum := sha256.Sum256(ca.Raw)
 		role := "intermediate"
@@ -305,15 +281,22 @@ func CAFile(s Spec) []byte {
 			role = "root"
 		}
 		b.WriteString("\n")
-		comment(&b, "  ", fmt.Sprintf("%s %s, valid %s to %s, SHA-256 %s", role, ca.Subject, ca.NotBefore.UTC().Format("2006-01-02"), ca.NotAfter.UTC().Format("2006-01-02"), hex.EncodeToString(sum[:])))
+		comment(&b, fmt.Sprintf("%s %s, valid %s to %s, SHA-256 %s", role, ca.Subject, ca.NotBefore.UTC().Format("2006-01-02"), ca.NotAfter.UTC().Format("2006-01-02"), hex.EncodeToString(sum[:])), "  ")
 		for _, c := range s.Chains {
 			if slices.ContainsFunc(c.CAs(), ca.Equal) && c.Source != "" {
-				comment(&b, "  ", fmt.Sprintf("chain %s: %s", c.Name, c.Source))
+				comment(&b, fmt.Sprintf("chain %s: %s", c.Name, c.Source), "  ")
 			}
 		}
 		b.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}))
 	}
 	return b.Bytes()
+}
+
+// comment writes text as wrapped "# " lines.
+func comment(b *bytes.Buffer, text, more string) {
+	for _, l := range wrap(text, more) {
+		b.WriteString("# " + l + "\n")
+	}
 }
 
 func cnList(cns []string) string {
