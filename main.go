@@ -85,7 +85,17 @@ Flags:
   --input FILE           read more targets from FILE, one per line, # comments
   --as server|client     judge a file's chain as a server's or as the sender's
                          client certificate chain (the policy's client CAs)  [server]
+  --fix-chain FILE       write the repaired chain to FILE (one target): the leaf,
+                         then each issuer along the path, the root left out;
+                         never written when, judged again, it still fails
+  --intermediates FILE   PEM bundle to take missing intermediates from
+  --fetch-intermediates  fetch a missing intermediate from its caIssuers URL
+                         (HTTP, at most 64 KiB, 10s and 3 redirects each)
   --version              print the version and exit
+
+Subcommands:
+  chainscope config nginx|apache [flags] TARGET   a server block for the policy
+  chainscope serve [flags]                        a Prometheus probe
 
 Exit status:
   0  every target passes the policy
@@ -112,6 +122,10 @@ type config struct {
 	version     bool
 	as          string
 	targets     []string
+	// --fix-chain FILE and where missing intermediates may come from.
+	fixChain           string
+	intermediates      string
+	fetchIntermediates bool
 }
 
 // usageError is bad usage: exit status 2 and a hint to see --help.
@@ -139,6 +153,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.input, "input", "", "")
 	fs.BoolVar(&cfg.version, "version", false, "")
 	fs.StringVar(&cfg.as, "as", "server", "")
+	fs.StringVar(&cfg.fixChain, "fix-chain", "", "")
+	fs.StringVar(&cfg.intermediates, "intermediates", "", "")
+	fs.BoolVar(&cfg.fetchIntermediates, "fetch-intermediates", false, "")
 	// Flags may follow targets: parse, take the next target, parse on.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -223,10 +240,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stderr, "chainscope: error: no target\nchainscope: hint: give a host, host:port, URL or certificate file; run chainscope --help for usage\n")
 		return exitUsage
 	}
-	if !cfg.json && !cfg.text && isTerminal(stdout) {
-		return runTUI(ctx, cfg, opts, stdin, stdout, stderr)
+	tui := !cfg.json && !cfg.text && isTerminal(stdout)
+	if msg := fixChainUsage(cfg, tui); msg != "" {
+		fmt.Fprintf(stderr, "chainscope: error: %s\nchainscope: hint: run chainscope --help for usage\n", msg)
+		return exitUsage
 	}
-	return runHeadless(ctx, cfg, opts, stdout, stderr)
+	ro, err := repairOptions(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "chainscope: error: %v\n", err)
+		return exitUsage
+	}
+	if tui {
+		return runTUI(ctx, cfg, opts, ro, stdin, stdout, stderr)
+	}
+	return runHeadless(ctx, cfg, opts, ro, stdout, stderr)
 }
 
 func buildOptions(cfg *config, stdin io.Reader) (inspect.Options, error) {
@@ -351,10 +378,11 @@ func useColor(cfg *config, stdout io.Writer) bool {
 // runHeadless inspects the targets, at most --concurrency at once, and writes
 // each report in the order the targets were given as soon as every report
 // before it is written.
-func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout, stderr io.Writer) int {
+func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.RepairOptions, stdout, stderr io.Writer) int {
 	type result struct {
 		report inspect.Report
 		err    error
+		fixErr error
 	}
 	results := make([]chan result, len(cfg.targets))
 	for i := range results {
@@ -381,7 +409,11 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 				defer wg.Done()
 				defer func() { <-sem }()
 				r, err := inspect.InspectArg(ctx, arg, opts)
-				results[i] <- result{r, err}
+				var fixErr error
+				if cfg.fixChain != "" && err == nil {
+					fixErr = fixChain(ctx, cfg.fixChain, opts, ro, &r)
+				}
+				results[i] <- result{r, err, fixErr}
 			}()
 		}
 	}()
@@ -400,6 +432,15 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 			}
 		} else if res.report.Verdict == inspect.VerdictFail && code == exitPass {
 			code = exitFail
+		}
+		if res.fixErr != nil {
+			fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(res.fixErr.Error()))
+			for _, h := range fixChainHints(res.fixErr, ro) {
+				fmt.Fprintf(stderr, "chainscope: hint: %s\n", h)
+			}
+			if code == exitPass {
+				code = exitFail
+			}
 		}
 		for _, n := range res.report.Notes {
 			fmt.Fprintf(stderr, "chainscope: warning: %s: %s\n", ui.Sanitize(res.report.Target), ui.Sanitize(n))
@@ -423,7 +464,7 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, stdout,
 	return code
 }
 
-func runTUI(ctx context.Context, cfg *config, opts inspect.Options, stdin io.Reader, stdout, stderr io.Writer) int {
+func runTUI(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.RepairOptions, stdin io.Reader, stdout, stderr io.Writer) int {
 	inspector := func(ctx context.Context, target string, progress func(inspect.Progress)) inspect.Report {
 		o := opts
 		o.Progress = progress
@@ -435,9 +476,12 @@ func runTUI(ctx context.Context, cfg *config, opts inspect.Options, stdin io.Rea
 		Targets:   cfg.targets,
 		Inspect:   inspector,
 		WriteFile: func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) },
-		Policy:    opts.Policy.Name,
-		Store:     opts.Store.Label(),
-		NoColor:   cfg.color == "never",
+		FixChain: func(ctx context.Context, r *inspect.Report) (*inspect.FixedChain, []byte, error) {
+			return inspect.Repair(ctx, r, opts, ro)
+		},
+		Policy:  opts.Policy.Name,
+		Store:   opts.Store.Label(),
+		NoColor: cfg.color == "never",
 	}, stdin, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "chainscope: error: interface: %v\n", err)

@@ -149,3 +149,31 @@ func versionByName(name string) uint16 {
 	v, _ := wire.ParseVersion(name)
 	return v
 }
+
+// chainFixes adds to the fixes of chain.order, chain.complete and
+// chain.extra the command that writes the repaired chain and the line that
+// points the server at it.
+func chainFixes(have map[string]Check, target string, missing, fetchable bool) {
+	cmd := "chainscope --fix-chain chain.pem"
+	switch {
+	case missing && fetchable:
+		cmd += " --intermediates FILE (or --fetch-intermediates)"
+	case missing:
+		cmd += " --intermediates FILE"
+	}
+	cmd += " " + target
+	lines := quoteLines(func(s serverconf.Server) []serverconf.Node {
+		return serverconf.TLS{}.FileNodes(s, "chain.pem", "")[:1]
+	})
+	for _, id := range []string{CheckOrder, CheckComplete, CheckExtra} {
+		c, ok := have[id]
+		if !ok || (c.Status != StatusFail && c.Status != StatusWarn) || c.Fix == "" {
+			continue
+		}
+		if id == CheckComplete && !missing {
+			continue // nothing to add: the root is the matter (trust.root)
+		}
+		c.Fix += fmt.Sprintf("; `%s` writes that file, judged again first — %s", cmd, lines)
+		have[id] = c
+	}
+}

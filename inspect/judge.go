@@ -45,6 +45,8 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 			explainFormerRoot(have, ch, fr, cert, storePhrase(opts.Store))
 		}
 		have[CheckStrength] = strengthCheck(ch)
+		missing := ch.missing >= 0 && r.Trust.FormerRoot == nil
+		chainFixes(have, r.Target, missing, missing && len(ch.certs[ch.missing].IssuingCertificateURL) > 0)
 		leaf = ch.certs[ch.leaf]
 		root := have[CheckRoot]
 		for i := range certs {

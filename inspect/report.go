@@ -105,6 +105,9 @@ type Report struct {
 	// Notes are remarks that are no check: PEM blocks of other types that
 	// were skipped, for instance.
 	Notes []string `json:"notes,omitempty"`
+	// FixedChain is the repaired chain, when --fix-chain asked for one
+	// (see [Repair]).
+	FixedChain *FixedChain `json:"fixed_chain,omitempty"`
 }
 
 // TLSInfo is what the handshakes with a live endpoint showed.
@@ -482,4 +485,60 @@ func (r *Report) Check(id string) (Check, bool) {
 		}
 	}
 	return Check{}, false
+}
+
+// FixedChain is the repaired chain of a target, as --fix-chain writes it:
+// the leaf, then each issuer along the path to the store root, the root
+// left out (RFC 5246 §7.4.2: "the self-signed certificate that specifies
+// the root certificate authority MAY be omitted").
+type FixedChain struct {
+	// File is where it was (or was to be) written; Written says whether it
+	// was.
+	File    string `json:"file,omitempty"`
+	Written bool   `json:"written"`
+	// Certificates are the new file's, leaf first, with their origin.
+	Certificates []FixedCertificate `json:"certificates"`
+	// Dropped are the presented certificates left out, and why.
+	Dropped []DroppedCertificate `json:"dropped,omitempty"`
+	// Fetches are the caIssuers URLs fetched and what came of each.
+	Fetches []Fetch `json:"fetches,omitempty"`
+	// Verdict and Checks are the new chain judged again, as a file under
+	// the same policy, store, server name and time; a chain whose verdict
+	// is fail is never written.
+	Verdict Verdict `json:"verdict"`
+	Checks  []Check `json:"checks"`
+	// Error says why the chain was not written.
+	Error string `json:"error,omitempty"`
+}
+
+// FixedCertificate is one certificate of the repaired chain.
+type FixedCertificate struct {
+	Subject string `json:"subject"`
+	Name    string `json:"name"`
+	SHA256  string `json:"sha256"`
+	// Source says where it came from: "presented #2",
+	// "--intermediates bundle.pem", "caIssuers http://…/ca.crt".
+	Source string `json:"source"`
+	// Presented is its position in the chain as presented, -1 when it was
+	// not presented.
+	Presented int `json:"presented"`
+}
+
+// DroppedCertificate is a presented certificate the repaired chain leaves
+// out.
+type DroppedCertificate struct {
+	Position int    `json:"position"`
+	Name     string `json:"name"`
+	Why      string `json:"why"`
+}
+
+// Fetch is one caIssuers fetch.
+type Fetch struct {
+	URL string `json:"url"`
+	// For names the certificate whose issuer was sought.
+	For string `json:"for"`
+	// Got counts the certificates the response held; Error says why none
+	// came.
+	Got   int    `json:"got"`
+	Error string `json:"error,omitempty"`
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -28,6 +29,7 @@ type writtenMsg struct {
 	name      string
 	count     int
 	reordered string // the order written, when it differs from the presented one
+	sources   string // where each certificate of a repaired chain came from
 	err       error
 }
 
@@ -99,6 +101,26 @@ func failedReport(target, msg string) inspect.Report {
 	return inspect.Report{
 		Schema: inspect.Schema, Target: target, Verdict: inspect.VerdictError,
 		Error: msg,
+	}
+}
+
+// fixWriteCmd repairs the chain of r through the engine function main
+// gave (it may fetch intermediates, so it runs as a command), then writes
+// it; a chain that still fails is not written.
+func fixWriteCmd(ctx context.Context, fix func(context.Context, *inspect.Report) (*inspect.FixedChain, []byte, error),
+	write func(string, []byte) error, name string, r *inspect.Report) tea.Cmd {
+	return func() tea.Msg {
+		fc, data, err := fix(ctx, r)
+		if err != nil {
+			return writtenMsg{name: name, err: fmt.Errorf("%s not written: %w", name, err)}
+		}
+		var from []string
+		for _, c := range fc.Certificates {
+			from = append(from, c.Source)
+		}
+		msg := writeCmd(write, name, data, len(fc.Certificates), "")().(writtenMsg)
+		msg.sources = strings.Join(from, ", ")
+		return msg
 	}
 }
 

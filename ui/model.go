@@ -299,6 +299,9 @@ func (m *Model) export(name string) tea.Cmd {
 	if r == nil {
 		return nil
 	}
+	if m.cfg.FixChain != nil {
+		return fixWriteCmd(m.ctx, m.cfg.FixChain, m.cfg.WriteFile, name, r)
+	}
 	data, n, order := chainPEM(r)
 	return writeCmd(m.cfg.WriteFile, name, data, n, order)
 }
@@ -377,6 +380,9 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.status = m.st.mark(inspect.StatusPass) + fmt.Sprintf(" wrote %s to %s", plural(msg.count, "certificate"), Sanitize(msg.name))
 		if msg.reordered != "" {
 			m.status += ", reordered along the trust path: " + msg.reordered
+		}
+		if msg.sources != "" {
+			m.status += ": " + Sanitize(msg.sources)
 		}
 	}
 	return nil

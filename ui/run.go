@@ -28,6 +28,12 @@ type Config struct {
 	// WriteFile writes data to the named file (used by "e"); main passes
 	// an os.WriteFile-like func.
 	WriteFile func(name string, data []byte) error
+	// FixChain repairs the chain of a report for "e" (main passes
+	// inspect.Repair with --intermediates and --fetch-intermediates): the
+	// leaf, then each issuer along the path, the root left out, judged
+	// again; an error means the file must not be written. Without it, "e"
+	// writes the presented certificates along the trust path.
+	FixChain func(ctx context.Context, r *inspect.Report) (*inspect.FixedChain, []byte, error)
 	// Policy and Store name the policy and the trust store in the header
 	// before the first report arrives.
 	Policy, Store string

@@ -49,6 +49,9 @@ func WriteText(w io.Writer, r *inspect.Report, opt TextOptions) error {
 	if showChecks(r) {
 		section(append([]string{st.title.Render("Checks")}, checkLines(r, st)...))
 	}
+	if r.FixedChain != nil {
+		section(fixedChainLines(r.FixedChain, st))
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write report of %s: %w", Sanitize(r.Target), err)
 	}

@@ -410,3 +410,52 @@ func TestNoTargets(t *testing.T) {
 		t.Errorf("o a.example enter: %d targets, state %v; want it open and inspecting", len(m.targets), m.state)
 	}
 }
+
+// TestExportFixChain: with the engine's repair configured, "e" writes what
+// it returns and says where each certificate came from; a chain that still
+// fails is not written.
+func TestExportFixChain(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		err     error
+		written bool
+		status  string
+	}{
+		{"repaired", nil, true, "wrote 2 certificates to chain-out-of-order-fixed.pem: presented #0, caIssuers http://ca.test/int.crt"},
+		{"still fails", &inspect.StillFailsError{Checks: []string{"chain.complete"}, Detail: "an issuer is missing"}, false,
+			"chain-out-of-order-fixed.pem not written: the repaired chain still fails chain.complete: an issuer is missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			written := false
+			m := NewModel(context.Background(), Config{
+				Targets: []string{"x"},
+				FixChain: func(_ context.Context, r *inspect.Report) (*inspect.FixedChain, []byte, error) {
+					if tt.err != nil {
+						return &inspect.FixedChain{}, nil, tt.err
+					}
+					return &inspect.FixedChain{Certificates: []inspect.FixedCertificate{
+						{Source: "presented #0"}, {Source: "caIssuers http://ca.test/int.crt"},
+					}}, []byte("pem"), nil
+				},
+				WriteFile: func(_ string, data []byte) error {
+					written = string(data) == "pem"
+					return nil
+				},
+			})
+			defer m.cancel()
+			m.Init()
+			deliver(m, 0, outOfOrderReport())
+			press(m, "e")
+			run(m, press(m, "enter"))
+			if written != tt.written {
+				t.Errorf("written = %v, want %v", written, tt.written)
+			}
+			if !strings.Contains(m.status, tt.status) {
+				t.Errorf("status = %q, want %q", m.status, tt.status)
+			}
+		})
+	}
+}

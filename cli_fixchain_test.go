@@ -1,0 +1,100 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"chainscope/inspect"
+)
+
+// TestFixChainCLI: --fix-chain writes the repaired chain and the report
+// says where each certificate came from; a chain that still fails is not
+// written, with a hint saying what would complete it.
+func TestFixChainCLI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		written int // certificates in the file, 0 when none is written
+		stderr  string
+		sources []string
+	}{
+		{"out of order", []string{"testdata/chain-out-of-order.pem"}, exitFail, 2, "", []string{"presented #0", "presented #2"}},
+		{"duplicate", []string{"testdata/chain-duplicate.pem"}, exitPass, 2, "", []string{"presented #0", "presented #1"}},
+		{"unrelated extra", []string{"testdata/chain-unrelated-extra.pem"}, exitPass, 2, "", []string{"presented #0", "presented #1"}},
+		{"reversed", []string{"testdata/chain-reversed.pem"}, exitFail, 2, "", []string{"presented #1", "presented #0"}},
+		{"missing, no source", []string{"testdata/chain-missing-intermediate.pem"}, exitFail, 0,
+			"chainscope: hint: give the missing intermediate with --intermediates FILE", nil},
+		{"missing, --intermediates", []string{"--intermediates", "testdata/intermediate.pem", "testdata/chain-missing-intermediate.pem"}, exitFail, 2, "",
+			[]string{"presented #0", "--intermediates testdata/intermediate.pem"}},
+		{"self-signed", []string{"testdata/leaf-self-signed.pem"}, exitFail, 0, "still fails chain.complete, trust.root", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			file := filepath.Join(t.TempDir(), "fixed.pem")
+			args := append(append([]string{"--json", "--fix-chain", file}, common...), tt.args...)
+			stdout, stderr, code := runCLI(t, "", args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit status = %d, stderr %q; want %d, %q", code, stderr, tt.code, tt.stderr)
+			}
+			var r inspect.Report
+			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+				t.Fatal(err)
+			}
+			fc := r.FixedChain
+			if fc == nil || fc.File != file {
+				t.Fatalf("fixed_chain = %+v, want one for %s", fc, file)
+			}
+			data, err := os.ReadFile(file)
+			if tt.written == 0 {
+				if err == nil || fc.Written {
+					t.Errorf("the file was written (written %v), want none", fc.Written)
+				}
+				return
+			}
+			if err != nil || !fc.Written {
+				t.Fatalf("the file was not written: %v, %s", err, fc.Error)
+			}
+			if n := strings.Count(string(data), "BEGIN CERTIFICATE"); n != tt.written {
+				t.Errorf("file holds %d certificates, want %d", n, tt.written)
+			}
+			var got []string
+			for _, c := range fc.Certificates {
+				got = append(got, c.Source)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.sources, "|") {
+				t.Errorf("sources = %q, want %q", got, tt.sources)
+			}
+			// The file written passes the same policy on its own.
+			if _, _, code := runCLI(t, "", append(append([]string{"--json"}, common...), file)...); code != exitPass {
+				t.Errorf("the written file judged again: exit status %d, want 0", code)
+			}
+		})
+	}
+}
+
+func TestFixChainUsage(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, stderr string
+		args         []string
+	}{
+		{"two targets", "give one target, not 2", []string{"--json", "--fix-chain", "x.pem", "testdata/chain-ok.pem", "testdata/chain-ok.pem"}},
+		{"intermediates alone", "complete the chain of --fix-chain", []string{"--json", "--intermediates", "testdata/intermediate.pem", "testdata/chain-ok.pem"}},
+		{"fetch alone", "complete the chain of --fix-chain", []string{"--text", "--fetch-intermediates", "testdata/chain-ok.pem"}},
+		{"unreadable intermediates", "--intermediates no/such.pem", []string{"--json", "--fix-chain", "x.pem", "--intermediates", "no/such.pem", "testdata/chain-ok.pem"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, stderr, code := runCLI(t, "", tt.args...)
+			if code != exitUsage || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit status %d, stderr %q; want 2, %q", code, stderr, tt.stderr)
+			}
+		})
+	}
+}

@@ -1,0 +1,184 @@
+package inspect
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"chainscope/inspect/policy"
+	"chainscope/inspect/trust"
+	"chainscope/internal/testpki"
+)
+
+// aiaServer serves certificates by path as DER, for caIssuers fetches.
+type aiaServer struct {
+	*httptest.Server
+	mu    sync.Mutex
+	certs map[string][]byte
+}
+
+func newAIAServer(t *testing.T) *aiaServer {
+	s := &aiaServer{certs: map[string][]byte{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		der, ok := s.certs[r.URL.Path]
+		s.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(der)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *aiaServer) serve(path string, c *testpki.Cert) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.certs[path] = c.Cert.Raw
+}
+
+// TestRepair: the repaired chain is the leaf, then each issuer along the
+// path, duplicates and certificates off the path dropped, the root left
+// out; missing issuers come from --intermediates or caIssuers; the new
+// chain is judged again and refused when it still fails.
+func TestRepair(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Repair Root")
+	int1 := testpki.Intermediate(t, root, "Repair Int 1")
+	other := testpki.Intermediate(t, root, "Repair Other")
+	srv := newAIAServer(t)
+	int2 := testpki.Intermediate(t, int1, "Repair Int 2", testpki.AIA(srv.URL+"/int1.der"))
+	leaf := testpki.Leaf(t, int2, "repair.test", testpki.DNS("repair.test"), testpki.AIA(srv.URL+"/int2.der"))
+	expired := testpki.Leaf(t, int1, "old.test", testpki.DNS("old.test"),
+		testpki.Validity(testpki.Epoch, testpki.Now.Add(-time.Hour)))
+	noAIA := testpki.Leaf(t, int2, "noaia.test", testpki.DNS("noaia.test"))
+	lost := testpki.Leaf(t, int2, "lost.test", testpki.DNS("lost.test"), testpki.AIA(srv.URL+"/missing.der"))
+	srv.serve("/int2.der", int2)
+	srv.serve("/int1.der", int1)
+	store := trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})
+
+	tests := []struct {
+		name       string
+		presented  []*testpki.Cert
+		server     string
+		ro         RepairOptions
+		want       []string // "CN=… <source>"
+		dropped    []string // "#i why"
+		stillFails string   // a failing check id, or ""
+		fetches    int
+	}{
+		{name: "out of order, root presented", presented: []*testpki.Cert{leaf, root, int1, int2},
+			want:    []string{"CN=repair.test presented #0", "CN=Repair Int 2 presented #3", "CN=Repair Int 1 presented #2"},
+			dropped: []string{"#1 the root: the sender has it in its store"}},
+		{name: "reversed", presented: []*testpki.Cert{int1, int2, leaf},
+			want: []string{"CN=repair.test presented #2", "CN=Repair Int 2 presented #1", "CN=Repair Int 1 presented #0"}},
+		{name: "duplicate and unrelated", presented: []*testpki.Cert{leaf, int2, int2, other, int1},
+			want:    []string{"CN=repair.test presented #0", "CN=Repair Int 2 presented #1", "CN=Repair Int 1 presented #4"},
+			dropped: []string{"#2 a copy of #1", "#3 not on the path from the leaf"}},
+		{name: "missing, from --intermediates", presented: []*testpki.Cert{noAIA},
+			ro:   RepairOptions{Intermediates: testpki.X509(other, int1, int2), Source: "--intermediates bundle.pem"},
+			want: []string{"CN=noaia.test presented #0", "CN=Repair Int 2 --intermediates bundle.pem", "CN=Repair Int 1 --intermediates bundle.pem"}},
+		{name: "missing, fetched two levels", presented: []*testpki.Cert{leaf}, ro: RepairOptions{Fetch: true},
+			want:    []string{"CN=repair.test presented #0", "CN=Repair Int 2 caIssuers " + srv.URL + "/int2.der", "CN=Repair Int 1 caIssuers " + srv.URL + "/int1.der"},
+			fetches: 2},
+		{name: "missing, fetch not allowed", presented: []*testpki.Cert{leaf},
+			stillFails: CheckComplete},
+		{name: "missing, fetch fails", presented: []*testpki.Cert{lost}, ro: RepairOptions{Fetch: true},
+			stillFails: CheckComplete, fetches: 1},
+		{name: "expired leaf", presented: []*testpki.Cert{expired, int1},
+			stillFails: CheckValidity},
+		{name: "wrong host name", presented: []*testpki.Cert{leaf, int2, int1}, server: "other.test",
+			stillFails: CheckHostname},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts := Options{Store: store, At: testpki.Now, Policy: policy.PagerDuty()}
+			r := newReport(Target{Arg: "t.pem", Kind: TargetFile}, opts, SourceFile, tt.server)
+			judge(&r, testpki.X509(tt.presented...), opts)
+			fc, data, err := Repair(context.Background(), &r, opts, tt.ro)
+			if tt.stillFails != "" {
+				var sf *StillFailsError
+				if !errors.As(err, &sf) || sf.Checks[0] != tt.stillFails {
+					t.Fatalf("Repair() error = %v, want *StillFailsError on %s", err, tt.stillFails)
+				}
+				if data != nil || fc.Verdict != VerdictFail || fc.Error == "" {
+					t.Errorf("Repair() = %d bytes, verdict %s, error %q; want nothing to write", len(data), fc.Verdict, fc.Error)
+				}
+			} else if err != nil {
+				t.Fatalf("Repair() error = %v", err)
+			}
+			var got []string
+			for _, c := range fc.Certificates {
+				got = append(got, c.Name+" "+c.Source)
+			}
+			if tt.want != nil && strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("certificates =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			var dropped []string
+			for _, d := range fc.Dropped {
+				dropped = append(dropped, fmt.Sprintf("#%d %s", d.Position, d.Why))
+			}
+			if strings.Join(dropped, "\n") != strings.Join(tt.dropped, "\n") && tt.stillFails == "" {
+				t.Errorf("dropped = %q, want %q", dropped, tt.dropped)
+			}
+			if len(fc.Fetches) != tt.fetches {
+				t.Errorf("fetches = %+v, want %d", fc.Fetches, tt.fetches)
+			}
+			if tt.stillFails != "" {
+				return
+			}
+			// The file holds exactly the certificates listed, in order,
+			// and judged again it passes.
+			var sums []string
+			for rest := data; ; {
+				var b *pem.Block
+				b, rest = pem.Decode(rest)
+				if b == nil {
+					break
+				}
+				sums = append(sums, sha256Hex(b.Bytes))
+			}
+			for i, c := range fc.Certificates {
+				if i >= len(sums) || sums[i] != c.SHA256 {
+					t.Fatalf("file holds %v, want %+v", sums, fc.Certificates)
+				}
+			}
+			var certs []*x509.Certificate
+			for rest := data; ; {
+				var b *pem.Block
+				if b, rest = pem.Decode(rest); b == nil {
+					break
+				}
+				c, _ := x509.ParseCertificate(b.Bytes)
+				certs = append(certs, c)
+			}
+			again := newReport(Target{Arg: "fixed.pem", Kind: TargetFile}, opts, SourceFile, tt.server)
+			judge(&again, certs, opts)
+			if again.Verdict != VerdictPass {
+				t.Errorf("the written chain judged again = %s", again.Verdict)
+			}
+			for _, id := range []string{CheckOrder, CheckExtra} {
+				if c, _ := again.Check(id); c.Status != StatusPass {
+					t.Errorf("the written chain: %s = %s (%s)", id, c.Status, c.Detail)
+				}
+			}
+		})
+	}
+	t.Run("error report", func(t *testing.T) {
+		r := Report{Target: "x", Verdict: VerdictError}
+		if _, _, err := Repair(context.Background(), &r, Options{Store: store}, RepairOptions{}); !errors.Is(err, ErrNothingToRepair) {
+			t.Errorf("Repair(error report) = %v, want ErrNothingToRepair", err)
+		}
+	})
+}
