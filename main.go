@@ -95,6 +95,7 @@ Flags:
 
 Subcommands:
   chainscope config nginx|apache [flags] TARGET   a server block for the policy
+  chainscope mtls nginx|apache [flags]            client-certificate verification lines
   chainscope serve [flags]                        a Prometheus probe
 
 Exit status:
