@@ -144,6 +144,36 @@ func TestMTLSServers(t *testing.T) {
 			}
 		})
 	}
+	// The round trip: a live inspection of each server shows mtls.client_auth
+	// passing for the policy, with no client certificate (the CA list names
+	// the sender's root) and with the sender's; an impostor's is refused.
+	for _, srv := range servers {
+		for _, cc := range []struct {
+			client string
+			want   inspect.Status
+		}{{"", inspect.StatusPass}, {"sender", inspect.StatusPass}, {"evil-suffix", inspect.StatusFail}, {"other-ca", inspect.StatusFail}} {
+			name := cc.client
+			if name == "" {
+				name = "no-certificate"
+			}
+			t.Run(fmt.Sprintf("inspect/%s/%s", srv.name, name), func(t *testing.T) {
+				t.Parallel()
+				args := []string{"--json", "--policy", p.policyFile, "--roots", p.serverRoot, "--servername", "localhost", srv.addr}
+				if cc.client != "" {
+					c := p.client(cc.client)
+					args = append(args, "--client-cert", c.certFile, "--client-key", c.keyFile)
+				}
+				stdout, stderr, _ := runCLI(t, "", args...)
+				var r inspect.Report
+				if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+					t.Fatalf("stdout not JSON: %v\n%s", err, stderr)
+				}
+				if c, _ := r.Check(inspect.CheckClientAuth); c.Status != cc.want {
+					t.Errorf("mtls.client_auth = %s (%s), want %s", c.Status, c.Detail, cc.want)
+				}
+			})
+		}
+	}
 	for _, srv := range servers {
 		for _, c := range p.clients {
 			for _, v := range []string{"1.2", "1.3"} {

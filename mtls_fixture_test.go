@@ -42,6 +42,8 @@ type mtlsPKI struct {
 	root, inter           *testpki.Cert
 	policyFile            string
 	serverCert, serverKey string
+	// serverRoot is the root of the server certificate (--roots).
+	serverRoot string
 	clients               []*mtlsClient
 	// now is the instant the certificates were made around.
 	now time.Time
@@ -99,6 +101,7 @@ func newMTLSPKI(t *testing.T) *mtlsPKI {
 	srvRoot := testpki.Root(t, "Test Server Root", valid)
 	srv := testpki.Leaf(t, srvRoot, "localhost", valid)
 	p.serverCert = p.write(t, "server.pem", testpki.PEM(srv))
+	p.serverRoot = p.write(t, "server-root.pem", testpki.PEM(srvRoot))
 	p.serverKey = p.write(t, "server.key", testpki.KeyPEM(t, srv))
 
 	// The policy: pagerduty's rules with the test CA as the sender's.
@@ -195,4 +198,14 @@ func sClientGet(t *testing.T, addr string, c *mtlsClient, version string) httpOu
 		detail = detail[:600]
 	}
 	return httpOutcome{status, fmt.Sprintf("s_client (%v): %s", err, detail)}
+}
+
+// client returns the client of that name.
+func (p *mtlsPKI) client(name string) *mtlsClient {
+	for _, c := range p.clients {
+		if c.name == name {
+			return c
+		}
+	}
+	panic("no client " + name)
 }
