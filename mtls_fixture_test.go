@@ -44,7 +44,7 @@ type mtlsPKI struct {
 	serverCert, serverKey string
 	// serverRoot is the root of the server certificate (--roots).
 	serverRoot string
-	clients               []*mtlsClient
+	clients    []*mtlsClient
 	// now is the instant the certificates were made around.
 	now time.Time
 }
