@@ -48,6 +48,10 @@ func main() {
 
 const usage = `Usage: chainscope [flags] TARGET...
        chainscope serve [flags]     a Prometheus probe (chainscope serve --help)
+       chainscope mtls nginx|apache|check [flags]
+                                    verify the sender's client certificate (chainscope mtls --help)
+       chainscope listen ADDR --cert FILE --key FILE
+                                    show the client certificate a sender presents (chainscope listen --help)
 
 Tells whether a TLS endpoint will be accepted by a strict sender (PagerDuty's
 webhooks by default), and what to change when it won't.
@@ -199,8 +203,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 // …): each takes the arguments after its name and the terminal, and returns
 // the exit status. Anything else is a target or a flag.
 var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{
-	"serve": runServe,
-	"mtls":  runMTLS,
+	"serve":  runServe,
+	"mtls":   runMTLS,
+	"listen": runListen,
 }
 
 // run is the whole command, with its terminal passed in so tests can run it

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"chainscope/inspect"
 	"chainscope/internal/e2e"
@@ -144,6 +149,11 @@ func TestMTLSServers(t *testing.T) {
 			}
 		})
 	}
+	// listen shows each client's chain with the verdict the servers give.
+	t.Run("listen", func(t *testing.T) {
+		t.Parallel()
+		testListenClients(t, p)
+	})
 	// The round trip: a live inspection of each server shows mtls.client_auth
 	// passing for the policy, with no client certificate (the CA list names
 	// the sender's root) and with the sender's; an impostor's is refused.
@@ -200,4 +210,76 @@ func failing(r inspect.Report) string {
 		}
 	}
 	return b.String()
+}
+
+// syncBuffer is a buffer a test reads while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testListenClients runs chainscope listen, connects every client of the
+// list with curl, one after the other, and reads one JSON report per
+// client: the chain it presented, passing exactly for the clients the
+// servers accept.
+func testListenClients(t *testing.T, p *mtlsPKI) {
+	port := e2e.FreePort(t)
+	var stdout, stderr syncBuffer
+	args := []string{"listen", fmt.Sprintf("127.0.0.1:%d", port), "--cert", p.serverCert, "--key", p.serverKey,
+		"--policy", p.policyFile, "--json", "--count", fmt.Sprint(len(p.clients))}
+	done := make(chan int, 1)
+	go func() { done <- run(context.Background(), args, strings.NewReader(""), &stdout, &stderr) }()
+	for i := 0; !strings.Contains(stderr.String(), "listening on"); i++ {
+		if i == 600 {
+			t.Fatalf("listen did not start: %s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for _, c := range p.clients {
+		if o := curlGet(t, addr, c, "1.2"); o.status != 200 {
+			t.Errorf("listen answered %s with %d, want 200: %s", c.name, o.status, o.detail)
+		}
+	}
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("listen did not stop after %d clients; stderr: %s", len(p.clients), stderr.String())
+	}
+	if code != exitFail {
+		t.Errorf("listen exit status = %d, want %d (some clients fail)", code, exitFail)
+	}
+	dec := json.NewDecoder(strings.NewReader(stdout.String()))
+	for _, c := range p.clients {
+		var r inspect.Report
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("report of %s: %v\n%s", c.name, err, stdout.String())
+		}
+		want := inspect.VerdictFail
+		if c.accept {
+			want = inspect.VerdictPass
+		}
+		if r.Verdict != want || len(r.Chain) != len(c.chain) || r.TLS == nil || r.TLS.Version != "TLS 1.2" {
+			t.Errorf("listen: %s = %s with %d certificates (tls %+v), want %s with %d\n%s", c.name, r.Verdict, len(r.Chain), r.TLS, want, len(c.chain), failing(r))
+			continue
+		}
+		for i, cert := range c.chain {
+			if r.Chain[i].SHA256 != fmt.Sprintf("%x", sha256.Sum256(cert.Cert.Raw)) {
+				t.Errorf("listen: %s: certificate #%d is not the one sent", c.name, i)
+			}
+		}
+	}
 }

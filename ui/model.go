@@ -79,6 +79,7 @@ func NewModel(ctx context.Context, cfg Config) *Model {
 		details: newDetailsPane(),
 	}
 	m.setStyles(true)
+	m.list.empty = cfg.Waiting
 	for _, t := range cfg.Targets {
 		m.targets = append(m.targets, target{name: t})
 	}
@@ -95,6 +96,9 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	for i := range m.targets {
 		cmds = append(cmds, m.inspect(i))
+	}
+	if m.cfg.Feed != nil {
+		cmds = append(cmds, waitFeed(m.ctx, m.cfg.Feed))
 	}
 	return tea.Batch(cmds...)
 }
@@ -118,6 +122,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.tick(msg)
 	case progressMsg, reportMsg, writtenMsg:
 		cmd = m.handleResult(msg)
+	case feedMsg:
+		cmd = m.handleFeed(msg)
 	default:
 		if m.prompt.active() {
 			cmd = m.prompt.update(msg) // cursor blinks, pastes
@@ -439,6 +445,9 @@ func (m *Model) quit() tea.Cmd {
 // size for the current layout.
 func (m *Model) sync() {
 	m.keys = m.keys.forState(m.state, len(m.targets), m.prompt.active())
+	if m.cfg.Feed != nil {
+		m.keys = m.keys.feedKeys(m.state, m.prompt.active())
+	}
 	m.help.SetWidth(m.width)
 	m.list = m.list.move(0, len(m.targets))
 	if m.state != stateTarget || m.cur >= len(m.targets) {

@@ -37,6 +37,13 @@ type Config struct {
 	// Policy and Store name the policy and the trust store in the header
 	// before the first report arrives.
 	Policy, Store string
+	// Feed, when set, delivers reports made elsewhere (chainscope listen:
+	// one per client that connects); each joins the list as it arrives,
+	// and nothing is inspected from the interface (o and r are off).
+	Feed <-chan inspect.Report
+	// Waiting is what the empty list says, e.g. "listening on …"; empty
+	// means "no targets: press o to inspect one".
+	Waiting string
 	// NoColor turns colour off whatever the terminal says (--color=never).
 	// Without it the colour profile is detected from out and the
 	// environment, so NO_COLOR and a non-terminal out are honoured.

@@ -22,6 +22,8 @@ type target struct {
 // targetList is the list of targets with their verdicts.
 type targetList struct {
 	sel int
+	// empty is what an empty list says; "" means the default.
+	empty string
 }
 
 func (l targetList) move(delta, n int) targetList {
@@ -34,7 +36,11 @@ func (l targetList) view(ts []target, st styles, spin string, w, h int) []string
 	out := []string{paneTitle(st, fmt.Sprintf("Targets · %d", len(ts)), w, true)}
 	var lines []string
 	if len(ts) == 0 {
-		lines = append(lines, st.dim.Render("  no targets: press o to inspect one"))
+		empty := "no targets: press o to inspect one"
+		if l.empty != "" {
+			empty = Sanitize(l.empty)
+		}
+		lines = append(lines, st.dim.Render("  "+empty))
 	}
 	for i, t := range ts {
 		var badge, note string

@@ -150,15 +150,15 @@ func clientAuthLines(ca inspect.ClientAuth, st styles) []string {
 		return []string{"not requested"}
 	}
 	first := "requested"
-	if ca.PolicyCAAccepted {
+	switch {
+	case len(ca.AcceptableCAs) == 0:
+		first += ", no CA names sent (any client certificate may do)"
+	case ca.PolicyCAAccepted:
 		first += ", policy client CA accepted"
-	} else {
+	default:
 		first += ", policy client CA not among the acceptable CAs"
 	}
 	lines := []string{first}
-	if len(ca.AcceptableCAs) == 0 {
-		lines = append(lines, st.dim.Render("(no CA names sent: any client certificate may do)"))
-	}
 	for _, name := range ca.AcceptableCAs {
 		lines = append(lines, "CA "+Sanitize(name))
 	}

@@ -1,0 +1,204 @@
+package inspect
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// Listener is the server of listen mode: it asks every client for a
+// certificate (from any CA), completes the handshake, answers a small HTTP
+// response, and reports each client — its address, SNI, version, suite and
+// its client chain judged as [AsClient] — so an operator can point the real
+// sender at it and see what it presents (sender-model.md section 4).
+//
+// Everything is bounded: connections served at once, the handshake and the
+// wait for the request, the bytes of the request read. Nothing is stored:
+// a report holds the client's certificates, never a key (the client's key
+// never leaves the client; the listener's own stays in memory).
+type Listener struct {
+	// Certificate is the listener's own certificate and key.
+	Certificate tls.Certificate
+	// MaxConns bounds the connections served at once; zero means 16. Others
+	// wait in the kernel's backlog until one ends.
+	MaxConns int
+	// HandshakeTimeout bounds the handshake; zero means Options.Timeout.
+	HandshakeTimeout time.Duration
+	// IdleTimeout bounds the wait for the HTTP request after the handshake
+	// and the writing of the response; zero means 10 seconds.
+	IdleTimeout time.Duration
+	// MaxRequestBytes bounds what is read of the request; zero means 16 KiB.
+	MaxRequestBytes int
+}
+
+// Listen defaults.
+const (
+	defaultMaxConns        = 16
+	defaultIdleTimeout     = 10 * time.Second
+	defaultMaxRequestBytes = 16 << 10
+)
+
+// Serve accepts connections on ln until ctx is done (or ln fails) and
+// calls emit with one report per connection, right after its handshake —
+// from one goroutine at a time, in the order handshakes end. A handshake
+// that fails (the client refused the listener's certificate, or spoke no
+// TLS) is an error report. opts gives the policy whose client chains judge
+// each chain, the clock and the timeout; Serve closes ln before it returns
+// and waits for every connection to end. It returns nil when ctx ended it.
+func (l *Listener) Serve(ctx context.Context, ln net.Listener, opts Options, emit func(Report)) error {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	maxConns := l.MaxConns
+	if maxConns <= 0 {
+		maxConns = defaultMaxConns
+	}
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	var (
+		wg     sync.WaitGroup
+		emitMu sync.Mutex
+		conns  sync.Map // the connections in flight, closed when ctx ends
+	)
+	defer wg.Wait()
+	defer context.AfterFunc(ctx, func() {
+		conns.Range(func(k, _ any) bool { k.(net.Conn).Close(); return true })
+	})()
+	sem := make(chan struct{}, maxConns)
+	cfg := &tls.Config{
+		Certificates: []tls.Certificate{l.Certificate},
+		// Any certificate, from any CA, is asked for and judged here;
+		// no CA names are sent, so a client picks none out.
+		ClientAuth: tls.RequestClientCert,
+	}
+	for {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		conn, err := ln.Accept()
+		if err != nil {
+			<-sem
+			if ctx.Err() != nil {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return fmt.Errorf("listen %s: accept: %w", ln.Addr(), err)
+		}
+		conns.Store(conn, nil)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer conns.Delete(conn)
+			defer conn.Close()
+			r, tc := l.handshake(ctx, conn, cfg, opts)
+			if ctx.Err() != nil && r.Verdict == VerdictError {
+				return // the listener is stopping: not the client's doing
+			}
+			emitMu.Lock()
+			emit(r)
+			emitMu.Unlock()
+			if tc != nil {
+				l.answer(tc, &r)
+			}
+		}()
+	}
+}
+
+// handshake runs the handshake of one connection and returns its report,
+// and the connection when the HTTP exchange is to follow (whose failures
+// change nothing in the report).
+func (l *Listener) handshake(ctx context.Context, conn net.Conn, cfg *tls.Config, opts Options) (Report, *tls.Conn) {
+	remote := conn.RemoteAddr().String()
+	t := Target{Arg: remote}
+	hsTimeout := l.HandshakeTimeout
+	if hsTimeout <= 0 {
+		hsTimeout = opts.timeout()
+	}
+	var sni string
+	c := cfg.Clone()
+	c.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		sni = hello.ServerName
+		return nil, nil
+	}
+	tc := tls.Server(conn, c)
+	hctx, cancel := context.WithTimeout(ctx, hsTimeout)
+	err := tc.HandshakeContext(hctx)
+	cancel()
+	r := newReport(t, opts, SourceTLS, sni)
+	r.As = AsClient
+	if err != nil {
+		r.Verdict = VerdictError
+		r.Error = oneLine(fmt.Sprintf("handshake with %s: %v", remote, err))
+		r.Checks = clientSkips("not inspected: the handshake failed")
+		return r, nil
+	}
+	st := tc.ConnectionState()
+	version := tls.VersionName(st.Version)
+	r.TLS = &TLSInfo{
+		Address:     remote,
+		Version:     version,
+		CipherSuite: tls.CipherSuiteName(st.CipherSuite),
+		Versions:    map[string]bool{version: true},
+		ALPN:        st.NegotiatedProtocol,
+		// The listener's own request: any CA, and whatever is presented
+		// completes the handshake; the client checks judge it.
+		ClientAuth: ClientAuth{Requested: true, Mode: "optional", AcceptableCAs: []string{},
+			Presented: len(st.PeerCertificates) > 0, Accepted: len(st.PeerCertificates) > 0},
+		Handshakes: 1,
+	}
+	if err := judgeClient(&r, st.PeerCertificates, opts); err != nil {
+		r.Verdict, r.Error = VerdictError, oneLine(err.Error())
+		r.Checks = clientSkips("not inspected: " + r.Error)
+		return r, nil
+	}
+	return r, tc
+}
+
+// answer reads the request (up to MaxRequestBytes, until its blank line)
+// and writes a small plain-text response naming the verdict, within
+// IdleTimeout. A client that sends nothing, or too much, gets the
+// response all the same once the bound is reached.
+func (l *Listener) answer(conn *tls.Conn, r *Report) {
+	idle := l.IdleTimeout
+	if idle <= 0 {
+		idle = defaultIdleTimeout
+	}
+	limit := l.MaxRequestBytes
+	if limit <= 0 {
+		limit = defaultMaxRequestBytes
+	}
+	_ = conn.SetDeadline(time.Now().Add(idle))
+	br := bufio.NewReader(io.LimitReader(conn, int64(limit)))
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil || len(line) <= 2 { // "\r\n" or "\n" ends the headers
+			break
+		}
+	}
+	body := fmt.Sprintf("chainscope listen: %s; client chain %s\n", clientSummary(r), r.Verdict)
+	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+	_, _ = io.WriteString(conn, resp)
+	_ = conn.CloseWrite()
+}
+
+// clientSummary names the client certificate of a report in a phrase.
+func clientSummary(r *Report) string {
+	if len(r.Chain) == 0 {
+		return "no client certificate"
+	}
+	return fmt.Sprintf("client certificate %s (%s)", r.Chain[0].Name, plural(len(r.Chain), "certificate"))
+}

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"chainscope/inspect"
+	"chainscope/inspect/policy"
+)
+
+// clientReport judges a client chain of testdata/ with the test sender's
+// policy, as chainscope listen does for each client.
+func clientReport(t *testing.T, file, as string) inspect.Report {
+	t.Helper()
+	pol, err := policy.Load("../testdata/policy-test-sender.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := inspect.InspectArg(context.Background(), "../testdata/"+file, inspect.Options{
+		Policy: pol, AsClient: true, At: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Target = as // what listen names a client by: its address
+	return r
+}
+
+// TestFeed: listen mode's live list — empty, it says what it waits for;
+// each fed report joins the list with its verdict; o and r are off; a
+// client opens with enter and esc goes back even with one.
+func TestFeed(t *testing.T) {
+	t.Parallel()
+	feed := make(chan inspect.Report)
+	m := NewModel(context.Background(), Config{Feed: feed, Waiting: "listening on 127.0.0.1:8443: waiting for clients", Policy: "test-sender"})
+	t.Cleanup(m.cancel)
+	if cmd := m.Init(); cmd == nil {
+		t.Fatal("Init() = nil, want a command that waits for the feed")
+	}
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	if f := frame(m); !strings.Contains(f, "listening on 127.0.0.1:8443: waiting for clients") {
+		t.Errorf("empty list does not say what it waits for:\n%s", f)
+	}
+	_, cmd := m.Update(feedMsg{report: clientReport(t, "client-webhooks.test.pem", "127.0.0.1:40001"), ok: true})
+	if cmd == nil {
+		t.Error("a fed report returns no command: the feed would not be read again")
+	}
+	m.Update(feedMsg{report: clientReport(t, "client-evil-suffix.pem", "127.0.0.1:40002"), ok: true})
+	if _, cmd := m.Update(feedMsg{ok: false}); cmd != nil {
+		t.Error("a closed feed is waited on again")
+	}
+	f := frame(m)
+	golden(t, "tui-listen-100x24", []byte(f))
+	for _, want := range []string{"PASS", "127.0.0.1:40001", "FAIL 1", "127.0.0.1:40002", "client.subject"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("list lacks %q:\n%s", want, f)
+		}
+	}
+	press(m, "o")
+	if m.prompt.active() {
+		t.Error("o opened a prompt in listen mode")
+	}
+	press(m, "enter")
+	if m.state != stateTarget || m.cur != 0 {
+		t.Fatalf("enter: state %v, target %d; want the first client open", m.state, m.cur)
+	}
+	if f := frame(m); !strings.Contains(f, "client.issuer") {
+		t.Errorf("the open client does not show its client checks:\n%s", f)
+	}
+	press(m, "esc")
+	if m.state != stateList {
+		t.Errorf("esc: state %v, want the list", m.state)
+	}
+}
