@@ -155,7 +155,7 @@ func runListen(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			seen++
 			reports <- r
 			if c.count > 0 && seen == c.count {
-				cancel()
+				ln.Close() // stop accepting; the last clients still get their answer
 			}
 		})
 		close(reports)

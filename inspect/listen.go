@@ -49,8 +49,11 @@ const (
 // from one goroutine at a time, in the order handshakes end. A handshake
 // that fails (the client refused the listener's certificate, or spoke no
 // TLS) is an error report. opts gives the policy whose client chains judge
-// each chain, the clock and the timeout; Serve closes ln before it returns
-// and waits for every connection to end. It returns nil when ctx ended it.
+// each chain, the clock and the timeout. Serve returns once every
+// connection has ended: when ctx is done, at once (connections in flight
+// are closed); when ln is closed by the caller, after the connections in
+// flight have had their answer. It returns nil in both cases, and closes
+// ln before it returns.
 func (l *Listener) Serve(ctx context.Context, ln net.Listener, opts Options, emit func(Report)) error {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -61,6 +64,7 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener, opts Options, emi
 	if maxConns <= 0 {
 		maxConns = defaultMaxConns
 	}
+	defer ln.Close()
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	var (
@@ -88,7 +92,7 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener, opts Options, emi
 		conn, err := ln.Accept()
 		if err != nil {
 			<-sem
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
 			var ne net.Error
