@@ -102,12 +102,22 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 			why = fmt.Sprintf("it trusts %s, which the sender's certificate chained to until %s, not %s, its root since then",
 				joinAnd(shortRDNs(old)), sinceText(pca, roots), rootText)
 		}
-		if required {
+		refusesUnknown := ca.UnknownCARefused != nil && *ca.UnknownCARefused
+		switch {
+		case required:
 			c.Status = StatusFail
 			c.Detail += "; " + why + ": the sender's certificate is refused and the delivery dropped"
-		} else {
+		case refusesUnknown:
+			// The model's "required": the request fails without an
+			// acceptable certificate, and the sender's is none here.
+			c.Status = StatusFail
+			c.Detail += "; " + why + ", and a client certificate from a CA it does not trust (chainscope's throwaway one) was refused: so is the sender's, and the delivery is dropped"
+		default:
 			c.Status = StatusWarn
-			c.Detail += "; " + why + ": the handshake completes, but the sender is not authenticated, and a server that verifies the certificates it is given (nginx's and Apache's \"optional\") refuses the sender's"
+			c.Detail += "; " + why + ": the handshake completes, but the sender is not authenticated"
+			if ca.UnknownCARefused != nil {
+				c.Detail += " (a certificate from a CA the server does not trust was let through: it does not verify what it is given)"
+			}
 		}
 		c.Fix = fmt.Sprintf("add %s to the CA file (%s)%s, so that the server trusts the sender's client certificate", rootText, caFileLines(rootText), rootURLText(pca, at))
 	}

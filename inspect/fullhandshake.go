@@ -6,9 +6,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"chainscope/inspect/wire"
@@ -93,7 +95,7 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, cert *tls.Certif
 				}
 			}
 			res.http, res.httpErr = headRequest(hctx, tc, host, min(p.opts.timeout(), httpTimeout))
-			res.httpRefused = remoteAlert(res.httpErr) || refusingStatus(res.http)
+			res.httpRefused = remoteAlert(res.httpErr) || closedUnanswered(res.httpErr) || refusingStatus(res.http)
 		}
 	}
 	if err != nil {
@@ -142,6 +144,13 @@ func headRequest(ctx context.Context, tc *tls.Conn, host string, timeout time.Du
 	}
 	resp.Body.Close()
 	return resp.Status, nil
+}
+
+// closedUnanswered reports a request the server answered by closing or
+// resetting the connection: how a server that wants a client certificate
+// at the application level turns away a client without one.
+func closedUnanswered(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // remoteAlert reports an error caused by an alert from the peer: crypto/tls

@@ -34,6 +34,12 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 		staple = hs.policy.flight.OCSPResponse
 	}
 	info.OCSP = decodeOCSP(staple, certs)
+	if needsUnknownCAProbe(info.ClientAuth, opts.Policy.ClientAuth, at) {
+		opts.progress(Progress{Target: t.Arg, Step: "client certificate from an unknown CA"})
+		if refused, err := p.probeUnknownCA(ctx, sni); err == nil {
+			info.ClientAuth.UnknownCARefused = &refused
+		}
+	}
 	if opts.Ciphers {
 		opts.progress(Progress{Target: t.Arg, Step: "cipher suites"})
 		enumerateCiphers(ctx, p, info, hs.byVersion, opts, sni, t.Arg)

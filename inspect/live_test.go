@@ -128,6 +128,14 @@ func TestLiveGoServers(t *testing.T) {
 		{
 			name:    "client certificate optional",
 			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
+			want:    map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusFail},
+			version: "TLS 1.2", requested: true, mode: "optional", cas: 1,
+		},
+		{
+			// nginx's and Apache's optional_no_ca: asks, lists a CA, lets
+			// any certificate through unverified.
+			name:    "client certificate optional, not verified",
+			cfg:     &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf, inter)}, ClientAuth: tls.RequestClientCert, ClientCAs: clientPool, MaxVersion: tls.VersionTLS12},
 			want:    map[string]Status{CheckProtocol: StatusPass, CheckClientAuth: StatusWarn},
 			version: "TLS 1.2", requested: true, mode: "optional", cas: 1,
 		},

@@ -258,6 +258,11 @@ type ClientAuth struct {
 	// HTTPStatus is the status line a HEAD / request got over the
 	// handshake made without a certificate, when it completed.
 	HTTPStatus string `json:"http_status,omitempty"`
+	// UnknownCARefused says, when the request is optional and its CA list
+	// leaves out the sender's CA, whether the server refused a throwaway
+	// certificate from a CA it does not trust (in the handshake, or the
+	// request over it), as it would the sender's; nil when not probed.
+	UnknownCARefused *bool `json:"unknown_ca_refused,omitempty"`
 	// AcceptableCAs are the CA names of the CertificateRequest (RFC 5246
 	// §7.4.4), as RFC 4514 strings, in the order sent.
 	AcceptableCAs []string `json:"acceptable_cas"`

@@ -101,6 +101,22 @@ func StartServer(t testing.TB, port int, name string, args ...string) string {
 // close (or five seconds), then closes. It returns the address.
 func ServeTLS(t testing.TB, listen string, cfg *tls.Config) string {
 	t.Helper()
+	return ServeTLSWith(t, listen, cfg, func(c *tls.Conn) {
+		var b [4096]byte
+		n, _ := c.Read(b[:])
+		if bytes.Contains(b[:n], []byte(" HTTP/1.")) {
+			_, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"))
+			return
+		}
+		_, _ = c.Read(b[:])
+	})
+}
+
+// ServeTLSWith runs a crypto/tls server on listen until the test ends and
+// hands each connection whose handshake completed to handle, within a
+// five-second deadline, then closes it. It returns the address.
+func ServeTLSWith(t testing.TB, listen string, cfg *tls.Config, handle func(*tls.Conn)) string {
+	t.Helper()
 	ln, err := tls.Listen("tcp", listen, cfg)
 	if err != nil {
 		t.Fatalf("listen %s: %v", listen, err)
@@ -114,17 +130,12 @@ func ServeTLS(t testing.TB, listen string, cfg *tls.Config) string {
 			}
 			go func() {
 				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				if err := c.(*tls.Conn).Handshake(); err != nil {
+				tc := c.(*tls.Conn)
+				_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
+				if err := tc.Handshake(); err != nil {
 					return
 				}
-				var b [4096]byte
-				n, _ := c.Read(b[:])
-				if bytes.Contains(b[:n], []byte(" HTTP/1.")) {
-					_, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"))
-					return
-				}
-				_, _ = c.Read(b[:])
+				handle(tc)
 			}()
 		}
 	}()

@@ -78,10 +78,11 @@ const (
 	typeCertificate     = 11
 	typeServerHelloDone = 14
 
-	extSupportedGroups   = 10
-	extSupportedVersions = 43
-	extCookie            = 44
-	extKeyShare          = 51
+	extSupportedGroups     = 10
+	extSignatureAlgorithms = 13
+	extSupportedVersions   = 43
+	extCookie              = 44
+	extKeyShare            = 51
 
 	versionTLS10 = 0x0301
 	versionTLS12 = 0x0303
@@ -259,11 +260,13 @@ func readClientHello(c net.Conn) ([]byte, error) {
 // clientHello is what a scenario needs of a ClientHello.
 type clientHello struct {
 	version   uint16
+	random    []byte
 	sessionID []byte
 	suites    []uint16
 	versions  []uint16 // supported_versions; nil when not sent
 	groups    []uint16 // supported_groups
 	shares    []uint16 // the groups of the key_share entries
+	sigAlgs   []uint16 // signature_algorithms
 }
 
 // parseClientHello decodes a ClientHello message (RFC 5246 §7.4.1.2,
@@ -277,7 +280,7 @@ func parseClientHello(msg []byte) (*clientHello, error) {
 	}
 	ch := &clientHello{}
 	var sid, suites, compression cryptobyte.String
-	if !body.ReadUint16(&ch.version) || !body.Skip(32) ||
+	if !body.ReadUint16(&ch.version) || !body.ReadBytes(&ch.random, 32) ||
 		!body.ReadUint8LengthPrefixed(&sid) ||
 		!body.ReadUint16LengthPrefixed(&suites) ||
 		!body.ReadUint8LengthPrefixed(&compression) {
@@ -325,6 +328,11 @@ func (ch *clientHello) decodeExtension(typ uint16, data cryptobyte.String) error
 			return errors.New("truncated")
 		}
 		ch.groups, err = readUint16s(list)
+	case extSignatureAlgorithms:
+		if !data.ReadUint16LengthPrefixed(&list) {
+			return errors.New("truncated")
+		}
+		ch.sigAlgs, err = readUint16s(list)
 	case extKeyShare:
 		if !data.ReadUint16LengthPrefixed(&list) {
 			return errors.New("truncated")
