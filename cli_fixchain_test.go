@@ -98,3 +98,33 @@ func TestFixChainUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestConfigUsage(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, stderr string
+		args         []string
+		code         int
+	}{
+		{"no server", "config: want nginx or apache", []string{"config"}, exitUsage},
+		{"unknown server", `server "caddy": want nginx or apache`, []string{"config", "caddy", "x"}, exitUsage},
+		{"no target", "want one TARGET, got 0", []string{"config", "nginx"}, exitUsage},
+		{"two targets", "want one TARGET, got 2", []string{"config", "nginx", "a", "b"}, exitUsage},
+		{"intermediates alone", "complete the chain of --fix-chain", []string{"config", "apache", "--fetch-intermediates", "testdata/chain-ok.pem"}, exitUsage},
+		{"unknown flag", "-bogus", []string{"config", "nginx", "--bogus", "testdata/chain-ok.pem"}, exitUsage},
+		{"not inspected", "chainscope: error:", []string{"config", "nginx", "testdata/gen/main.go"}, exitError},
+		{"still fails", "not written: the repaired chain still fails", append([]string{"config", "nginx", "--fix-chain", "no-such-dir/x.pem", "testdata/chain-missing-intermediate.pem"}, common...), exitFail},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, stderr, code := runCLI(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit status %d, stderr %q; want %d, %q", code, stderr, tt.code, tt.stderr)
+			}
+		})
+	}
+	out, _, code := runCLI(t, "", "config", "--help")
+	if code != exitPass || !strings.HasPrefix(out, "Usage: chainscope config nginx|apache") {
+		t.Errorf("config --help = %d, %q", code, out)
+	}
+}

@@ -158,6 +158,9 @@ func TestGolden(t *testing.T) {
 		{"chain-missing-intermediate.txt", []string{"--text", "testdata/chain-missing-intermediate.pem"}, false},
 		{"leaf-self-signed.txt", []string{"--text", "--servername", "example.test", "testdata/leaf-self-signed.pem"}, false},
 		{"error.txt", []string{"--text", "testdata/gen/main.go"}, false},
+		// chainscope config on files: the block and which checks it changes.
+		{"config-nginx-chain-out-of-order.txt", []string{"config", "nginx", "--servername", "example.test", "testdata/chain-out-of-order.pem"}, false},
+		{"config-apache-chain-missing-intermediate.txt", []string{"config", "apache", "testdata/chain-missing-intermediate.pem"}, false},
 		// Real chains ending at roots Mozilla's list dropped (history in
 		// inspect/trust/mozilla-history.txt).
 		{"real-akamai.com-2024-digicert-g1.txt", []string{"--text", "--at", "2025-01-01", "testdata/real-akamai.com-2024-digicert-g1.pem"}, true},

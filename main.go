@@ -206,6 +206,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdin io.R
 	"serve":  runServe,
 	"mtls":   runMTLS,
 	"listen": runListen,
+	"config": runConfig,
 }
 
 // run is the whole command, with its terminal passed in so tests can run it

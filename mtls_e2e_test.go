@@ -23,37 +23,16 @@ import (
 // the address.
 func startNginx(t *testing.T, p *mtlsPKI, serverLines string) string {
 	t.Helper()
-	nginx := e2e.NeedTool(t, "nginx")
-	dir := t.TempDir()
 	port := e2e.FreePort(t)
-	conf := fmt.Sprintf(`daemon off;
-master_process off;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path %[1]s;
-  proxy_temp_path %[1]s;
-  fastcgi_temp_path %[1]s;
-  uwsgi_temp_path %[1]s;
-  scgi_temp_path %[1]s;
-  server {
-    listen 127.0.0.1:%[2]d ssl;
+	return e2e.StartNginx(t, port, fmt.Sprintf(`  server {
+    listen 127.0.0.1:%[1]d ssl;
     server_name localhost;
-    ssl_certificate %[3]s;
-    ssl_certificate_key %[4]s;
+    ssl_certificate %[2]s;
+    ssl_certificate_key %[3]s;
     ssl_protocols TLSv1.2 TLSv1.3;
-%[5]s
+%[4]s
     location / { return 200 "ok\n"; }
-  }
-}
-`, dir, port, p.serverCert, p.serverKey, serverLines)
-	cf := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return e2e.StartServer(t, port, nginx, "-p", dir, "-c", cf, "-e", filepath.Join(dir, "error.log"))
+  }`, port, p.serverCert, p.serverKey, serverLines))
 }
 
 // startApache runs Apache httpd in the foreground with a configuration of
@@ -63,9 +42,8 @@ http {
 // address.
 func startApache(t *testing.T, p *mtlsPKI, vhostLines string, modules ...string) string {
 	t.Helper()
-	apache := e2e.NeedTool(t, "apache2")
 	dir := t.TempDir()
-	// The children run as nobody: they must reach the document root.
+	// The server runs as nobody: it must reach the document root.
 	for d := dir; d != filepath.Dir(d) && strings.HasPrefix(d, os.TempDir()+"/"); d = filepath.Dir(d) {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -79,36 +57,15 @@ func startApache(t *testing.T, p *mtlsPKI, vhostLines string, modules ...string)
 		t.Fatal(err)
 	}
 	port := e2e.FreePort(t)
-	var load strings.Builder
-	for _, m := range append([]string{"mpm_event", "authz_core", "ssl", "socache_shmcb"}, modules...) {
-		fmt.Fprintf(&load, "LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n", m, m)
-	}
-	conf := fmt.Sprintf(`ServerRoot %[1]s
-PidFile %[1]s/httpd.pid
-ErrorLog %[1]s/error.log
-LogLevel warn
-Mutex file:%[1]s default
-%[2]s
-User nobody
-Group nogroup
-ServerName localhost
-Listen 127.0.0.1:%[3]d
-<VirtualHost 127.0.0.1:%[3]d>
+	return e2e.StartApache(t, port, fmt.Sprintf(`Listen 127.0.0.1:%[1]d
+<VirtualHost 127.0.0.1:%[1]d>
   SSLEngine on
-  SSLCertificateFile %[4]s
-  SSLCertificateKeyFile %[5]s
+  SSLCertificateFile %[2]s
+  SSLCertificateKeyFile %[3]s
   SSLProtocol -all +TLSv1.2 +TLSv1.3
-  DocumentRoot %[6]s
-%[7]s
-</VirtualHost>
-`, dir, load.String(), port, p.serverCert, p.serverKey, www, vhostLines)
-	cf := filepath.Join(dir, "httpd.conf")
-	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// -X: one process (threads serve the connections), so killing it
-	// by pid stops the server; children would outlive a killed parent.
-	return e2e.StartServer(t, port, apache, "-f", cf, "-X")
+  DocumentRoot %[4]s
+%[5]s
+</VirtualHost>`, port, p.serverCert, p.serverKey, www, vhostLines), modules...)
 }
 
 // TestMTLSServers: the configuration chainscope mtls writes, loaded into a

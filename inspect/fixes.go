@@ -1,7 +1,6 @@
 package inspect
 
 import (
-	"crypto/x509"
 	"fmt"
 	"strings"
 
@@ -72,17 +71,25 @@ func missingRootFix(s storeRef, issuer string) string {
 	return fmt.Sprintf("if %s is a root, add it to the %s (your private CA)", issuer, s)
 }
 
-// serverSettings are the policy's TLS settings for this server: the
-// leaf's key type narrows the suites, and the versions the server accepts
-// today from TLS 1.2 up stay enabled.
-func serverSettings(pol *policy.Policy, info *TLSInfo, leaf *x509.Certificate) serverconf.TLS {
+// ServerTLS is the TLS part of the server configuration the policy asks
+// of the server r describes: the policy's suites for its leaf's key type,
+// the versions it accepts today from TLS 1.2 up kept beside the policy's.
+// A file shows no versions; TLS 1.3 is kept then, as servers of today
+// speak it. The fixes of tls.protocol and tls.cipher quote its lines and
+// chainscope config writes them all, so both say the same.
+func ServerTLS(r *Report, pol *policy.Policy) serverconf.TLS {
 	var o serverconf.Options
-	if leaf != nil {
-		o.KeyType = map[x509.PublicKeyAlgorithm]string{x509.RSA: "RSA", x509.ECDSA: "ECDSA", x509.DSA: "DSA"}[leaf.PublicKeyAlgorithm]
+	for _, c := range r.Chain {
+		if c.Role == "leaf" {
+			o.KeyType = c.KeyType
+			break
+		}
 	}
-	if info != nil {
+	if r.TLS == nil {
+		o.Keep = []uint16{wire.VersionTLS13}
+	} else {
 		for _, v := range []uint16{wire.VersionTLS12, wire.VersionTLS13} {
-			if info.Versions[wire.VersionName(v)] {
+			if r.TLS.Versions[wire.VersionName(v)] {
 				o.Keep = append(o.Keep, v)
 			}
 		}
@@ -114,8 +121,9 @@ const configHint = " (`chainscope config nginx|apache TARGET` prints the whole s
 // tlsFixes writes the fixes of tls.protocol and tls.cipher when they fail
 // or warn: the one or two lines of the server's configuration that change,
 // for nginx and Apache, from the policy's versions and suites.
-func tlsFixes(have map[string]Check, pol *policy.Policy, info *TLSInfo, leaf *x509.Certificate) {
-	t := serverSettings(pol, info, leaf)
+func tlsFixes(have map[string]Check, pol *policy.Policy, r *Report) {
+	t := ServerTLS(r, pol)
+	info := r.TLS
 	bad := func(id string) bool {
 		c, ok := have[id]
 		return ok && (c.Status == StatusFail || c.Status == StatusWarn)

@@ -59,7 +59,9 @@ func TestTLSFixes(t *testing.T) {
 			for id, st := range tt.checks {
 				have[id] = Check{ID: id, Status: st}
 			}
-			tlsFixes(have, tt.pol, tt.info, tt.leaf)
+			typ, _ := keyInfo(tt.leaf)
+			r := &Report{TLS: tt.info, Chain: []Certificate{{Role: "leaf", KeyType: typ}}}
+			tlsFixes(have, tt.pol, r)
 			fix := have[tt.id].Fix
 			for _, w := range tt.want {
 				if !strings.Contains(fix, w) {

@@ -34,7 +34,6 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 	for _, c := range r.Checks {
 		have[c.ID] = c
 	}
-	var leaf *x509.Certificate
 	if len(certs) > 0 {
 		ch := analyzeChain(certs, opts.Store)
 		for _, c := range chainChecks(ch, opts.Policy, storePhrase(opts.Store), r.ServerName, r.EvaluatedAt) {
@@ -47,7 +46,6 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 		have[CheckStrength] = strengthCheck(ch)
 		missing := ch.missing >= 0 && r.Trust.FormerRoot == nil
 		chainFixes(have, r.Target, missing, missing && len(ch.certs[ch.missing].IssuingCertificateURL) > 0)
-		leaf = ch.certs[ch.leaf]
 		root := have[CheckRoot]
 		for i := range certs {
 			c := describe(ch, i, r.EvaluatedAt)
@@ -85,7 +83,7 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 		}
 	}
 	if r.TLS != nil {
-		tlsFixes(have, opts.Policy, r.TLS, leaf)
+		tlsFixes(have, opts.Policy, r)
 	}
 	r.Checks = r.Checks[:0]
 	for _, id := range CheckIDs {

@@ -342,32 +342,11 @@ func nginxClientAuth(p *senderPKI, mode, caFile string) string {
 // startNginx runs nginx with one TLS server block on a free port.
 func startNginx(t *testing.T, p *e2ePKI, block string) string {
 	t.Helper()
-	nginx := e2e.NeedTool(t, "nginx")
-	dir := t.TempDir()
 	port := e2e.FreePort(t)
-	conf := fmt.Sprintf(`daemon off;
-master_process off;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path %[1]s;
-  proxy_temp_path %[1]s;
-  fastcgi_temp_path %[1]s;
-  uwsgi_temp_path %[1]s;
-  scgi_temp_path %[1]s;
-  server {
-    listen 127.0.0.1:%[2]d ssl;
-    %[3]s
-  }
-}
-`, dir, port, block)
-	cf := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(cf, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return e2e.StartServer(t, port, nginx, "-p", dir, "-c", cf, "-e", filepath.Join(dir, "error.log"))
+	return e2e.StartNginx(t, port, fmt.Sprintf(`  server {
+    listen 127.0.0.1:%d ssl;
+    %s
+  }`, port, block))
 }
 
 // dhParams1024 is a 1024-bit DH group, made once per test binary (OpenSSL
