@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -113,8 +114,11 @@ const httpTimeout = 3 * time.Second
 // ALPN chose it, and returns the response's status line ("400 Bad
 // Request"), or the error that ended the request: an alert from the
 // server (TLS 1.3 sends its verdict on the client's certificate after the
-// handshake, see remoteAlert), a reset, a timeout.
+// handshake, see remoteAlert), the connection closed or reset, a timeout.
 func headRequest(ctx context.Context, tc *tls.Conn, host string, timeout time.Duration) (string, error) {
+	if tc.ConnectionState().NegotiatedProtocol != "h2" {
+		return head11(tc, host, timeout)
+	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	used := false
@@ -146,11 +150,32 @@ func headRequest(ctx context.Context, tc *tls.Conn, host string, timeout time.Du
 	return resp.Status, nil
 }
 
+// head11 is headRequest in HTTP/1.1, written and read by hand so that a
+// server closing the connection reads as that, whenever it closes.
+func head11(tc *tls.Conn, host string, timeout time.Duration) (string, error) {
+	if err := tc.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return "", err
+	}
+	if _, err := tc.Write([]byte("HEAD / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: chainscope\r\nConnection: close\r\n\r\n")); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReaderSize(io.LimitReader(tc, 4096), 4096).ReadString('\n')
+	if err != nil {
+		return "", err
+	}
+	proto, status, ok := strings.Cut(strings.TrimRight(line, "\r\n"), " ")
+	if !ok || !strings.HasPrefix(proto, "HTTP/1.") {
+		return "", fmt.Errorf("not an HTTP response: %q", oneLine(line))
+	}
+	return status, nil
+}
+
 // closedUnanswered reports a request the server answered by closing or
 // resetting the connection: how a server that wants a client certificate
 // at the application level turns away a client without one.
 func closedUnanswered(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // remoteAlert reports an error caused by an alert from the peer: crypto/tls

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
 	"testing"
@@ -338,5 +339,38 @@ func TestLiveTargetForms(t *testing.T) {
 		if r.Target != arg || r.Verdict != VerdictPass || r.TLS.Address != want {
 			t.Errorf("Inspect(%s) = target %q verdict %s via %s, want pass via %s", arg, r.Target, r.Verdict, r.TLS.Address, want)
 		}
+	}
+}
+
+// TestClientAuthOverHTTP2: a server that negotiates h2 and refuses, at the
+// HTTP level, a request without a client certificate (403) reads as
+// requiring one; the HEAD / goes over HTTP/2.
+func TestClientAuthOverHTTP2(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Test Root")
+	leaf := testpki.Leaf(t, root, "example.test")
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ProtoMajor != 2 || r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		}),
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf)}, ClientAuth: tls.RequestClientCert, NextProtos: []string{"h2", "http/1.1"}},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.ServeTLS(ln, "", "") }()
+	t.Cleanup(func() { srv.Close() })
+	r, err := inspectAddr(t, ln.Addr().String(), Options{Store: trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := r.TLS.ClientAuth
+	if r.TLS.ALPN != "h2" || ca.Mode != "required" || !strings.HasPrefix(ca.HTTPStatus, "403") {
+		t.Errorf("alpn %q, client_auth mode %q, http %q; want h2, required, 403", r.TLS.ALPN, ca.Mode, ca.HTTPStatus)
 	}
 }
