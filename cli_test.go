@@ -36,18 +36,36 @@ func TestExitStatus(t *testing.T) {
 		lines  int // JSON lines on stdout, -1 to skip
 	}{
 		{"no target", []string{"--json"}, exitUsage, "chainscope: error: no target", 0},
-		{"unknown flag", []string{"--bogus", "testdata/chain-ok.pem"}, exitUsage, "chainscope: error: -bogus", 0},
-		{"bad --at", []string{"--at", "yesterday", "testdata/chain-ok.pem"}, exitUsage, `--at "yesterday"`, 0},
-		{"bad --timeout", []string{"--timeout", "-1s", "x"}, exitUsage, "--timeout", 0},
+		{"unknown flag", []string{"--bogus", "testdata/chain-ok.pem"}, exitUsage, "chainscope: error: unknown flag --bogus\n", 0},
+		{"unknown flag, a typo away", []string{"--colour", "never", "x"}, exitUsage, "unknown flag --colour: did you mean --color?", 0},
+		{"flag without its value", []string{"x", "--timeout"}, exitUsage, "--timeout needs a value: a duration such as 10s", 0},
+		{"bad --at", []string{"--at", "yesterday", "testdata/chain-ok.pem"}, exitUsage, "--at yesterday: want a date (2026-01-15) or an RFC 3339 time", 0},
+		{"--timeout without unit", []string{"--timeout", "5", "x"}, exitUsage, "--timeout 5: want a duration with its unit, such as 10s", 0},
+		{"negative --timeout", []string{"--timeout", "-1s", "x"}, exitUsage, "--timeout -1s: want a positive duration", 0},
+		{"bad --concurrency", []string{"--concurrency=0", "x"}, exitUsage, "--concurrency 0: want a whole number, 1 or more", 0},
+		{"bad --color", []string{"--color", "sometimes", "x"}, exitUsage, "--color sometimes: want auto, always or never", 0},
+		{"bool flag with a value", []string{"--json=maybe", "x"}, exitUsage, "--json=maybe: want --json alone, or =true or =false", 0},
 		{"json and text", []string{"--json", "--text", "x"}, exitUsage, "exclude each other", 0},
 		{"unknown policy", []string{"--policy", "nope", "x"}, exitUsage, "--policy nope", 0},
 		{"policy file", append([]string{"--json", "--policy", "testdata/policy-modern.json", "testdata/chain-ok.pem"}, common...), exitPass, "", 1},
 		{"bad policy file", []string{"--policy", "testdata/chain-ok.pem", "x"}, exitUsage, "policy JSON", 0},
 		{"pass", append([]string{"--json", "--servername", "example.test", "testdata/chain-ok.pem"}, common...), exitPass, "", 1},
 		{"flags after target", []string{"--json", "testdata/chain-ok.pem", "--roots", "testdata/root.pem", "--at", "2026-06-01"}, exitPass, "", 1},
+		{"-- ends the flags", append(append([]string{"--json"}, common...), "--", "testdata/chain-ok.pem"), exitPass, "", 1},
 		{"fail", append([]string{"--json", "testdata/chain-out-of-order.pem"}, common...), exitFail, "", 1},
 		{"error wins over fail", append([]string{"--json", "testdata/chain-out-of-order.pem", "testdata/gen/main.go", "testdata/chain-ok.pem"}, common...), exitError, "chainscope: error: testdata/gen/main.go: neither PEM nor DER", 3},
-		{"missing file", append([]string{"--json", "no/such.pem"}, common...), exitError, "not a host name", 1},
+		// Targets are parsed before anything is inspected: a malformed one
+		// is bad usage, and the other targets are not inspected either.
+		{"port out of range", []string{"--json", "testdata/chain-ok.pem", "127.0.0.1:99999"}, exitUsage, `target "127.0.0.1:99999": port "99999": want a number from 1 to 65535`, 0},
+		{"unclosed IPv6", []string{"--json", "[::1"}, exitUsage, "want [ipv6]:port, as in [::1]:443", 0},
+		{"URL without host", []string{"--json", "https://"}, exitUsage, "URL without a host", 0},
+		{"directory", []string{"--json", "testdata"}, exitUsage, "testdata: a directory, not a certificate file\nchainscope: hint: give a certificate file, such as testdata/", 0},
+		{"stdin twice", []string{"--json", "-", "-"}, exitUsage, "- given twice", 0},
+		// A path-like argument is a file, never a host name to resolve.
+		{"missing file", append([]string{"--json", "no/such.pem"}, common...), exitError, "chainscope: hint: no such file", 1},
+		{"missing file, bare name", append([]string{"--json", "nosuch.pem"}, common...), exitError, "open nosuch.pem: no such file", 1},
+		{"key file", append([]string{"--json", "testdata/leaf.key"}, common...), exitError, "testdata/leaf.key: this is a private key (PRIVATE KEY), not a certificate\nchainscope: hint: give the certificate file that goes with this key", 1},
+		{"not a certificate file", append([]string{"--json", "go.mod"}, common...), exitError, "chainscope: hint: the file should hold PEM blocks", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,6 +208,55 @@ func TestGolden(t *testing.T) {
 			}
 			if bytes.IndexByte([]byte(stdout), 0x1b) >= 0 {
 				t.Errorf("output has an ESC byte without --color=always")
+			}
+		})
+	}
+}
+
+// TestCommands: help and version, as subcommands and as flags.
+func TestCommands(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"x.pem", "--help"}} {
+		stdout, stderr, code := runCLI(t, "", args...)
+		if code != exitPass || !strings.HasPrefix(stdout, "Usage: chainscope") || stderr != "" {
+			t.Errorf("chainscope %v = %d, stdout %.40q, stderr %q; want 0 and the usage", args, code, stdout, stderr)
+		}
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		stdout, _, code := runCLI(t, "", args...)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		if code != exitPass || len(lines) != 2 || !strings.HasPrefix(lines[0], "chainscope ") ||
+			!strings.Contains(lines[1], "roots), embedded from golang.org/x/crypto/x509roots/fallback v") {
+			t.Errorf("chainscope %v = %d, %q; want the version and the embedded roots' module", args, code, stdout)
+		}
+	}
+}
+
+// TestTextSummary: a text run of several targets ends with one tally
+// line; one target and JSON Lines have none.
+func TestTextSummary(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string // the last line of stdout; "" when no summary may end it
+	}{
+		{"several", []string{"--text", "testdata/chain-ok.pem", "testdata/chain-out-of-order.pem", "testdata/leaf.key"},
+			"summary      3 targets: ✓ 1 pass, ✗ 1 fail, ✗ 1 error"},
+		{"one", []string{"--text", "testdata/chain-ok.pem"}, ""},
+		{"json", []string{"--json", "testdata/chain-ok.pem", "testdata/chain-out-of-order.pem"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, _, _ := runCLI(t, "", append(tt.args, common...)...)
+			lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
+			last := lines[len(lines)-1]
+			switch {
+			case tt.want != "" && last != tt.want:
+				t.Errorf("last line = %q, want %q", last, tt.want)
+			case tt.want == "" && strings.HasPrefix(last, "summary"):
+				t.Errorf("last line = %q, want no summary", last)
 			}
 		})
 	}

@@ -65,13 +65,13 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return usageFail(stderr, "config: "+err.Error(), "run chainscope config --help for usage")
 	}
 	cfg := &config{}
-	var certPath, keyPath, dhFile, listen string
+	var certPath, keyPath, dhFile, listen, at string
 	fs := flag.NewFlagSet("chainscope config", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.policy, "policy", "pagerduty", "")
 	fs.StringVar(&cfg.roots, "roots", "", "")
 	fs.StringVar(&cfg.serverName, "servername", "", "")
-	fs.StringVar(&cfg.at, "at", "", "")
+	fs.StringVar(&at, "at", "", "")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "")
 	fs.IntVar(&cfg.perHost, "per-host", 5, "")
 	fs.StringVar(&cfg.fixChain, "fix-chain", "", "")
@@ -95,10 +95,16 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	case (cfg.intermediates != "" || cfg.fetchIntermediates) && cfg.fixChain == "":
 		return usageFail(stderr, "--intermediates and --fetch-intermediates complete the chain of --fix-chain FILE", "")
 	}
-	opts, err := buildOptions(cfg, stdin)
+	if at != "" {
+		if cfg.at, err = parseTime(at); err != nil {
+			return usageFail(stderr, err.Error(), "")
+		}
+	}
+	opts, err := buildOptions(cfg)
 	if err != nil {
 		return usageFail(stderr, err.Error(), "")
 	}
+	opts.Stdin = stdin
 	ro, err := repairOptions(cfg)
 	if err != nil {
 		return usageFail(stderr, err.Error(), "")
@@ -106,7 +112,7 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	r, err := inspect.InspectArg(ctx, targets[0], opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(r.Error))
-		for _, h := range hints(err, r.Source == inspect.SourceFile) {
+		for _, h := range ui.Hints(err) {
 			fmt.Fprintf(stderr, "chainscope: hint: %s\n", h)
 		}
 		return exitError

@@ -90,7 +90,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	case (cfg.clientCert == "") != (cfg.clientKey == ""):
 		return usageErr("--client-cert and --client-key go together")
 	}
-	opts, err := buildOptions(cfg, nil)
+	opts, err := buildOptions(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "chainscope: error: %v\n", err)
 		return exitUsage

@@ -5,24 +5,26 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
 	"chainscope/inspect"
+	"chainscope/inspect/certfile"
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
 	"chainscope/ui"
@@ -46,26 +48,50 @@ func main() {
 	os.Exit(code)
 }
 
+// command is one subcommand: it takes the arguments after its name and
+// the terminal, and returns the exit status.
+type command func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// subcommands are the modes named by the first argument (chainscope serve
+// …). Any other first argument is a flag or a target of the inspection,
+// chainscope's main job (runInspect).
+var subcommands = map[string]command{
+	"serve":   runServe,
+	"mtls":    runMTLS,
+	"listen":  runListen,
+	"config":  runConfig,
+	"help":    func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) int { return printUsage(stdout) },
+	"version": func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) int { return printVersion(stdout) },
+}
+
+// run is the whole command, with its terminal passed in so tests can run it
+// in process. It returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(ctx, args[1:], stdin, stdout, stderr)
+		}
+	}
+	return runInspect(ctx, args, stdin, stdout, stderr)
+}
+
 const usage = `Usage: chainscope [flags] TARGET...
-       chainscope serve [flags]     a Prometheus probe (chainscope serve --help)
-       chainscope mtls nginx|apache|check [flags]
-                                    verify the sender's client certificate (chainscope mtls --help)
-       chainscope listen ADDR --cert FILE --key FILE
-                                    show the client certificate a sender presents (chainscope listen --help)
 
 Tells whether a TLS endpoint will be accepted by a strict sender (PagerDuty's
 webhooks by default), and what to change when it won't.
 
 A TARGET is host, host:port, [ipv6]:port, https://host[:port]/path, a PEM or
-DER file, or - for standard input. An argument naming an existing file is a
-file.
+DER file, or - for standard input. An argument with a / or ending in .pem,
+.crt, .cer, .der, .p7b or .key is always a file; so is any other that names
+an existing file.
 
 Examples:
-  chainscope testdata/chain-ok.pem --servername example.com
+  chainscope hooks.example.com         the interface, on a live server
+  chainscope --text chain.pem          a chain file, as a plain-text report
+  chainscope --json a.example b:8443   JSON Lines, one report per target
+  cat chain.pem | chainscope -         a chain on standard input
   chainscope --as client --policy sender.json client-chain.pem
-  chainscope --json webhooks.example.com
-  chainscope --text --at 2026-01-15 chain.pem
-  chainscope --ciphers --text example.com:8443
+                                       a sender's client certificate chain
 
 Output:
   --json                 one JSON report per target per line (JSON Lines)
@@ -95,12 +121,14 @@ Flags:
   --intermediates FILE   PEM bundle to take missing intermediates from
   --fetch-intermediates  fetch a missing intermediate from its caIssuers URL
                          (HTTP, at most 64 KiB, 10s and 3 redirects each)
-  --version              print the version and exit
+  --version              print the version and the embedded Mozilla roots
 
 Subcommands:
   chainscope config nginx|apache [flags] TARGET   a server block for the policy
-  chainscope mtls nginx|apache [flags]            client-certificate verification lines
+  chainscope mtls nginx|apache|check [flags]      verify the sender's client certificate
+  chainscope listen ADDR --cert FILE --key FILE   show the client certificate a sender presents
   chainscope serve [flags]                        a Prometheus probe
+  chainscope help, chainscope version             --help, --version
 
 Exit status:
   0  every target passes the policy
@@ -109,167 +137,174 @@ Exit status:
   3  at least one target could not be inspected (3 wins over 1)
 `
 
-// config is the parsed command line.
-type config struct {
-	json, text  bool
-	color       string
-	policy      string
-	roots       string
-	serverName  string
-	at          string
-	timeout     time.Duration
-	ciphers     bool
-	clientCert  string
-	clientKey   string
-	concurrency int
-	perHost     int
-	input       string
-	version     bool
-	as          string
-	targets     []string
-	// --fix-chain FILE and where missing intermediates may come from.
-	fixChain           string
-	intermediates      string
-	fetchIntermediates bool
+func printUsage(w io.Writer) int {
+	fmt.Fprint(w, usage)
+	return exitPass
 }
 
-// usageError is bad usage: exit status 2 and a hint to see --help.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func parseFlags(args []string, stderr io.Writer) (*config, error) {
-	cfg := &config{}
-	fs := flag.NewFlagSet("chainscope", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.BoolVar(&cfg.json, "json", false, "")
-	fs.BoolVar(&cfg.text, "text", false, "")
-	fs.StringVar(&cfg.color, "color", "auto", "")
-	fs.StringVar(&cfg.policy, "policy", "pagerduty", "")
-	fs.StringVar(&cfg.roots, "roots", "", "")
-	fs.StringVar(&cfg.serverName, "servername", "", "")
-	fs.StringVar(&cfg.at, "at", "", "")
-	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "")
-	fs.BoolVar(&cfg.ciphers, "ciphers", false, "")
-	fs.StringVar(&cfg.clientCert, "client-cert", "", "")
-	fs.StringVar(&cfg.clientKey, "client-key", "", "")
-	fs.IntVar(&cfg.concurrency, "concurrency", 8, "")
-	fs.IntVar(&cfg.perHost, "per-host", 5, "")
-	fs.StringVar(&cfg.input, "input", "", "")
-	fs.BoolVar(&cfg.version, "version", false, "")
-	fs.StringVar(&cfg.as, "as", "server", "")
-	fs.StringVar(&cfg.fixChain, "fix-chain", "", "")
-	fs.StringVar(&cfg.intermediates, "intermediates", "", "")
-	fs.BoolVar(&cfg.fetchIntermediates, "fetch-intermediates", false, "")
-	// Flags may follow targets: parse, take the next target, parse on.
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{strings.TrimPrefix(err.Error(), "flag provided but not defined: ")}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		if args[0] == "--" {
-			cfg.targets = append(cfg.targets, args[1:]...)
-			break
-		}
-		cfg.targets = append(cfg.targets, args[0])
-		args = args[1:]
+// usageFailed reports bad usage on stderr with a hint and returns 2.
+func usageFailed(stderr io.Writer, err error) int {
+	hint := "run chainscope --help for usage"
+	var ue usageError
+	if errors.As(err, &ue) && ue.hint != "" {
+		hint = ue.hint
 	}
-	switch {
-	case cfg.json && cfg.text:
-		return nil, usageError{"--json and --text exclude each other"}
-	case cfg.color != "auto" && cfg.color != "always" && cfg.color != "never":
-		return nil, usageError{fmt.Sprintf("--color %q: want auto, always or never", cfg.color)}
-	case cfg.timeout <= 0:
-		return nil, usageError{"--timeout must be positive, e.g. 10s"}
-	case cfg.concurrency < 1:
-		return nil, usageError{"--concurrency must be at least 1"}
-	case cfg.perHost < 1:
-		return nil, usageError{"--per-host must be at least 1"}
-	case cfg.as != "server" && cfg.as != "client":
-		return nil, usageError{fmt.Sprintf("--as %q: want server or client", cfg.as)}
-	case (cfg.clientCert == "") != (cfg.clientKey == ""):
-		return nil, usageError{"--client-cert and --client-key go together"}
-	}
-	return cfg, nil
+	fmt.Fprintf(stderr, "chainscope: error: %s\nchainscope: hint: %s\n", ui.Sanitize(err.Error()), ui.Sanitize(hint))
+	return exitUsage
 }
 
-// subcommands are the modes named by the first argument (chainscope serve
-// …): each takes the arguments after its name and the terminal, and returns
-// the exit status. Anything else is a target or a flag.
-var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{
-	"serve":  runServe,
-	"mtls":   runMTLS,
-	"listen": runListen,
-	"config": runConfig,
-}
-
-// run is the whole command, with its terminal passed in so tests can run it
-// in process. It returns the exit status.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		if sub, ok := subcommands[args[0]]; ok {
-			return sub(ctx, args[1:], stdin, stdout, stderr)
-		}
-	}
-	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, usage)
-		return exitPass
+// runInspect inspects the targets of the command line in the mode it asks
+// for: the interface, JSON Lines or text.
+func runInspect(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseArgs(args)
+	if errors.Is(err, errHelp) {
+		return printUsage(stdout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "chainscope: error: %v\nchainscope: hint: run chainscope --help for usage\n", err)
-		return exitUsage
+		return usageFailed(stderr, err)
 	}
 	if cfg.version {
-		fmt.Fprintln(stdout, "chainscope", buildVersion())
-		return exitPass
-	}
-	opts, err := buildOptions(cfg, stdin)
-	if err != nil {
-		fmt.Fprintf(stderr, "chainscope: error: %v\n", err)
-		return exitUsage
+		return printVersion(stdout)
 	}
 	if cfg.input != "" {
 		more, err := readTargets(cfg.input)
 		if err != nil {
-			fmt.Fprintf(stderr, "chainscope: error: %v\n", err)
-			return exitUsage
+			return usageFailed(stderr, err)
 		}
 		cfg.targets = append(cfg.targets, more...)
 	}
 	if len(cfg.targets) == 0 {
-		fmt.Fprint(stderr, "chainscope: error: no target\nchainscope: hint: give a host, host:port, URL or certificate file; run chainscope --help for usage\n")
-		return exitUsage
+		return usageFailed(stderr, usageError{msg: "no target", hint: "give a host, host:port, URL or certificate file; run chainscope --help for usage"})
+	}
+	targets, err := parseTargets(cfg.targets)
+	if err != nil {
+		return usageFailed(stderr, err)
+	}
+	opts, err := buildOptions(cfg)
+	if err != nil {
+		return usageFailed(stderr, err)
+	}
+	// The certificates of "-" are read once, before anything else, so
+	// that the interface can inspect them again and read its keys from
+	// the terminal.
+	var stdinData []byte
+	for _, t := range targets {
+		if t.Kind == inspect.TargetStdin {
+			if stdinData, err = readStdin(stdin, stderr); err != nil {
+				fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(err.Error()))
+				return exitError
+			}
+		}
 	}
 	tui := !cfg.json && !cfg.text && isTerminal(stdout)
 	if msg := fixChainUsage(cfg, tui); msg != "" {
-		fmt.Fprintf(stderr, "chainscope: error: %s\nchainscope: hint: run chainscope --help for usage\n", msg)
-		return exitUsage
+		return usageFailed(stderr, usageError{msg: msg})
 	}
 	ro, err := repairOptions(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "chainscope: error: %v\n", err)
-		return exitUsage
+		return usageFailed(stderr, err)
 	}
 	if tui {
-		return runTUI(ctx, cfg, opts, ro, stdin, stdout, stderr)
+		keys, closeKeys, err := keyboard(stdin, stdinData != nil)
+		if err == nil {
+			defer closeKeys()
+			return runTUI(ctx, cfg, opts, ro, stdinData, keys, stdout, stderr)
+		}
+		fmt.Fprintf(stderr, "chainscope: note: no terminal to read keys from (%v): writing the text report instead\n", err)
 	}
-	return runHeadless(ctx, cfg, opts, ro, stdout, stderr)
+	if stdinData != nil {
+		opts.Stdin = bytes.NewReader(stdinData)
+	}
+	return runHeadless(ctx, cfg, opts, ro, targets, stdout, stderr)
 }
 
-func buildOptions(cfg *config, stdin io.Reader) (inspect.Options, error) {
+// parseTargets parses every target before anything is inspected, so that
+// a mistyped one is bad usage (exit status 2), not an inspection error.
+func parseTargets(args []string) ([]inspect.Target, error) {
+	out := make([]inspect.Target, len(args))
+	stdin := false
+	for i, a := range args {
+		t, err := inspect.ParseTarget(a)
+		if errors.Is(err, inspect.ErrDirectory) {
+			return nil, usageError{msg: err.Error(), hint: directoryHint(a)}
+		}
+		if err != nil {
+			return nil, usageError{msg: err.Error(),
+				hint: "a target is host, host:port, [ipv6]:port, https://host[:port]/path, a certificate file, or - for standard input"}
+		}
+		if t.Kind == inspect.TargetStdin {
+			if stdin {
+				return nil, usageError{msg: "- given twice: standard input can be read once"}
+			}
+			stdin = true
+		}
+		out[i] = t
+	}
+	return out, nil
+}
+
+// directoryHint names the certificate files in a directory given as a
+// target, a few of them, or says there are none.
+func directoryHint(dir string) string {
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if !e.IsDir() && inspect.LooksLikePath(e.Name()) && !strings.HasSuffix(e.Name(), ".key") {
+			names = append(names, p)
+		}
+	}
+	switch {
+	case len(names) == 0:
+		return "give a certificate file (.pem, .crt, .cer, .der); there is none in " + dir
+	case len(names) > 3:
+		return fmt.Sprintf("give a certificate file, such as %s (%d more there)", strings.Join(names[:3], ", "), len(names)-3)
+	}
+	return "give a certificate file, such as " + strings.Join(names, ", ")
+}
+
+// readStdin reads the certificates of the target "-", up to the size a
+// certificate file may have. On a terminal it says first what it waits for.
+func readStdin(stdin io.Reader, stderr io.Writer) ([]byte, error) {
+	if stdin == nil {
+		return nil, errors.New("-: no standard input")
+	}
+	if isTerminal(stdin) {
+		fmt.Fprintln(stderr, "chainscope: reading certificates (PEM or DER) from standard input; paste them, then press Ctrl-D")
+	}
+	data, err := io.ReadAll(io.LimitReader(stdin, certfile.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("-: read standard input: %w", err)
+	}
+	return data, nil
+}
+
+// keyboard is where the interface reads keys: standard input when it is
+// a terminal and does not carry the certificates of "-", else the
+// process's controlling terminal, /dev/tty (as less and fzf do). close
+// releases what keyboard opened.
+func keyboard(stdin io.Reader, stdinIsData bool) (keys io.Reader, close func(), err error) {
+	if !stdinIsData && isTerminal(stdin) {
+		return stdin, func() {}, nil
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, nil, errors.New("standard input is not a terminal and /dev/tty cannot be opened")
+	}
+	if !term.IsTerminal(tty.Fd()) {
+		tty.Close()
+		return nil, nil, errors.New("/dev/tty is not a terminal")
+	}
+	return tty, func() { tty.Close() }, nil
+}
+
+func buildOptions(cfg *config) (inspect.Options, error) {
 	opts := inspect.Options{
 		ServerName: cfg.serverName,
+		At:         cfg.at,
 		Timeout:    cfg.timeout,
 		Ciphers:    cfg.ciphers,
 		PerHost:    cfg.perHost,
-		Stdin:      stdin,
 		AsClient:   cfg.as == "client",
 	}
 	pol, ok := policy.Builtin(cfg.policy)
@@ -290,13 +325,6 @@ func buildOptions(cfg *config, stdin io.Reader) (inspect.Options, error) {
 		return opts, err
 	}
 	opts.Store = store
-	if cfg.at != "" {
-		t, err := parseTime(cfg.at)
-		if err != nil {
-			return opts, err
-		}
-		opts.At = t
-	}
 	if cfg.clientCert != "" {
 		kp, err := tls.LoadX509KeyPair(cfg.clientCert, cfg.clientKey)
 		if err != nil {
@@ -314,11 +342,7 @@ func loadStore(name string) (*trust.Store, error) {
 	case "system":
 		return trust.System()
 	}
-	s, err := trust.LoadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return trust.LoadFile(name)
 }
 
 // withoutPath drops the "open FILE" of an error whose message names the
@@ -331,67 +355,48 @@ func withoutPath(err error) error {
 	return err
 }
 
-// parseTime reads --at: RFC 3339, or a date meaning midnight UTC.
-func parseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--at %q: want RFC 3339 (2026-01-15T10:00:00Z) or a date (2026-01-15)", s)
+// isTerminal reports whether f, a reader or writer, is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(file.Fd())
 }
 
-// maxInputTargets bounds --input.
-const maxInputTargets = 1_000_000
-
-func readTargets(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("--input %w", err)
-	}
-	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if len(out) == maxInputTargets {
-			return nil, fmt.Errorf("--input %s: more than %d targets", path, maxInputTargets)
-		}
-		out = append(out, line)
-	}
-	return out, nil
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
-}
-
-func useColor(cfg *config, stdout io.Writer) bool {
+// textOutput decides how the text report is written: the colour profile
+// (colorprofile's detection from stdout and the environment, so NO_COLOR,
+// TERM=dumb and a pipe are honoured, as in the interface; --color
+// overrides it) and the width to wrap at (the terminal's, or 0 when
+// stdout is not a terminal: one line per item).
+func textOutput(cfg *config, stdout io.Writer) (io.Writer, ui.TextOptions) {
+	p := colorprofile.Detect(stdout, os.Environ())
 	switch cfg.color {
 	case "always":
-		return true
+		p = max(p, colorprofile.ANSI256)
 	case "never":
-		return false
+		p = colorprofile.NoTTY
 	}
-	return isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
+	opt := ui.TextOptions{Color: p < colorprofile.NoTTY}
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
+			opt.Width = w
+		}
+	}
+	if !opt.Color {
+		return stdout, opt
+	}
+	return &colorprofile.Writer{Forward: stdout, Profile: p}, opt
 }
 
 // runHeadless inspects the targets, at most --concurrency at once, and writes
 // each report in the order the targets were given as soon as every report
-// before it is written.
-func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.RepairOptions, stdout, stderr io.Writer) int {
+// before it is written. The text report of several targets ends with a
+// tally.
+func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.RepairOptions, targets []inspect.Target, stdout, stderr io.Writer) int {
 	type result struct {
 		report inspect.Report
 		err    error
-		fixErr error
+		fixErr error // --fix-chain: why nothing was written
 	}
-	results := make([]chan result, len(cfg.targets))
+	results := make([]chan result, len(targets))
 	for i := range results {
 		results[i] = make(chan result, 1)
 	}
@@ -401,42 +406,43 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, ro insp
 	if isTerminal(stderr) && !isTerminal(stdout) {
 		progressOut = stderr
 	}
-	progress := newProgressLine(progressOut, len(cfg.targets))
+	progress := newProgressLine(progressOut, len(targets))
 	defer progress.clear()
-	if progressOut != nil {
-		opts.Progress = progress.step
-	}
 	sem := make(chan struct{}, cfg.concurrency)
 	var wg sync.WaitGroup
 	go func() {
-		for i, arg := range cfg.targets {
+		for i, t := range targets {
 			sem <- struct{}{}
 			wg.Add(1)
+			progress.started(i, t.Arg)
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				r, err := inspect.InspectArg(ctx, arg, opts)
+				o := opts
+				if progressOut != nil {
+					o.Progress = func(pr inspect.Progress) { progress.step(i, pr) }
+				}
+				r, err := inspect.Inspect(ctx, t, o)
 				var fixErr error
 				if cfg.fixChain != "" && err == nil {
 					fixErr = fixChain(ctx, cfg.fixChain, opts, ro, &r)
 				}
+				progress.inspected(i)
 				results[i] <- result{r, err, fixErr}
 			}()
 		}
 	}()
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
-	color := useColor(cfg, stdout)
+	out, textOpt := textOutput(cfg, stdout)
+	var tally ui.Tally
 	code := exitPass
-	for i := range cfg.targets {
+	for i := range targets {
 		res := <-results[i]
 		progress.clear()
 		if res.err != nil {
 			code = exitError
-			fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(res.report.Error))
-			for _, h := range hints(res.err, res.report.Source == inspect.SourceFile) {
-				fmt.Fprintf(stderr, "chainscope: hint: %s\n", h)
-			}
+			writeError(stderr, res.report.Error, res.err)
 		} else if res.report.Verdict == inspect.VerdictFail && code == exitPass {
 			code = exitFail
 		}
@@ -452,14 +458,15 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, ro insp
 		for _, n := range res.report.Notes {
 			fmt.Fprintf(stderr, "chainscope: warning: %s: %s\n", ui.Sanitize(res.report.Target), ui.Sanitize(n))
 		}
+		tally.Add(&res.report)
 		var err error
 		if cfg.json {
 			err = enc.Encode(&res.report)
 		} else {
 			if i > 0 {
-				fmt.Fprintln(stdout)
+				fmt.Fprintln(out)
 			}
-			err = ui.WriteText(stdout, &res.report, ui.TextOptions{Color: color})
+			err = ui.WriteText(out, &res.report, textOpt)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "chainscope: error: write report: %v\n", err)
@@ -468,16 +475,36 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, ro insp
 		progress.finished()
 	}
 	wg.Wait()
+	if !cfg.json && len(targets) > 1 {
+		progress.clear()
+		if err := ui.WriteTally(out, tally, textOpt); err != nil {
+			fmt.Fprintf(stderr, "chainscope: error: write report: %v\n", err)
+			return exitError
+		}
+	}
 	return code
 }
 
-func runTUI(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.RepairOptions, stdin io.Reader, stdout, stderr io.Writer) int {
-	inspector := func(ctx context.Context, target string, progress func(inspect.Progress)) inspect.Report {
+// writeError says on stderr, once, why a target could not be inspected,
+// and what to try.
+func writeError(stderr io.Writer, msg string, err error) {
+	fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(msg))
+	for _, h := range ui.Hints(err) {
+		fmt.Fprintf(stderr, "chainscope: hint: %s\n", h)
+	}
+}
+
+// runTUI runs the interface with its keys read from keys; stdinData holds
+// the certificates of "-", if it is a target. When the user quits, one line
+// per target stays on stdout: its verdict and first fix.
+func runTUI(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.RepairOptions, stdinData []byte, keys io.Reader, stdout, stderr io.Writer) int {
+	inspector := func(ctx context.Context, target string, progress func(inspect.Progress)) (inspect.Report, error) {
 		o := opts
 		o.Progress = progress
-		o.Stdin = nil
-		r, _ := inspect.InspectArg(ctx, target, o)
-		return r
+		if stdinData != nil {
+			o.Stdin = bytes.NewReader(stdinData)
+		}
+		return inspect.InspectArg(ctx, target, o)
 	}
 	reports, err := ui.Run(ctx, ui.Config{
 		Targets:   cfg.targets,
@@ -487,12 +514,16 @@ func runTUI(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.R
 			return inspect.Repair(ctx, r, opts, ro)
 		},
 		Policy:  opts.Policy.Name,
-		Store:   opts.Store.Label(),
+		Store:   inspect.DescribeStore(opts.Store),
 		NoColor: cfg.color == "never",
-	}, stdin, stdout)
+	}, keys, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "chainscope: error: interface: %v\n", err)
 		return exitError
+	}
+	out, textOpt := textOutput(cfg, stdout)
+	if err := ui.WriteOutcomes(out, cfg.targets, reports, textOpt); err != nil {
+		fmt.Fprintf(stderr, "chainscope: error: write summary: %v\n", err)
 	}
 	// The exit status says the same as in the headless modes, for the
 	// reports on screen when the user quit; a target still in flight was
@@ -517,4 +548,18 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// printVersion prints chainscope's version and the Mozilla roots it
+// embeds, with the module they come from.
+func printVersion(w io.Writer) int {
+	fmt.Fprintln(w, "chainscope", buildVersion())
+	s, err := trust.Mozilla()
+	if err != nil {
+		fmt.Fprintf(w, "Mozilla roots: %v\n", err)
+		return exitPass
+	}
+	si := inspect.DescribeStore(s)
+	fmt.Fprintf(w, "%s, embedded from %s %s\n", ui.StoreLabel(si), si.Module, si.Version)
+	return exitPass
 }

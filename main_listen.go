@@ -85,40 +85,40 @@ func parseListen(args []string) (*listenConfig, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, usageError{flagError(err)}
+		return nil, usageError{msg: flagError(err)}
 	}
 	switch {
 	case len(pos) != 1:
-		return nil, usageError{"listen takes one address, e.g. :8443 or 127.0.0.1:8443"}
+		return nil, usageError{msg: "listen takes one address, e.g. :8443 or 127.0.0.1:8443"}
 	case c.cert == "" || c.key == "":
-		return nil, usageError{"listen needs --cert and --key: the certificate the clients see"}
+		return nil, usageError{msg: "listen needs --cert and --key: the certificate the clients see"}
 	case c.json && c.text:
-		return nil, usageError{"--json and --text exclude each other"}
+		return nil, usageError{msg: "--json and --text exclude each other"}
 	case c.color != "auto" && c.color != "always" && c.color != "never":
-		return nil, usageError{fmt.Sprintf("--color %q: want auto, always or never", c.color)}
+		return nil, usageError{msg: fmt.Sprintf("--color %q: want auto, always or never", c.color)}
 	case c.count < 0 || c.maxConns < 1:
-		return nil, usageError{"--count must be 0 or more and --max-conns at least 1"}
+		return nil, usageError{msg: "--count must be 0 or more and --max-conns at least 1"}
 	case c.timeout <= 0 || c.idle <= 0:
-		return nil, usageError{"--timeout and --idle must be positive, e.g. 10s"}
+		return nil, usageError{msg: "--timeout and --idle must be positive, e.g. 10s"}
 	}
 	c.addr = pos[0]
 	pol, err := loadPolicy(c.policy)
 	if err != nil {
-		return nil, usageError{err.Error()}
+		return nil, usageError{msg: err.Error()}
 	}
 	c.opts = inspect.Options{Policy: pol, Timeout: c.timeout}
 	now := time.Now()
 	if c.at != "" {
 		if c.opts.At, err = parseTime(c.at); err != nil {
-			return nil, usageError{err.Error()}
+			return nil, usageError{msg: err.Error()}
 		}
 		now = c.opts.At
 	}
 	if _, err := pol.RequireClientChains(now, policy.RegionAll); err != nil {
-		return nil, usageError{err.Error()}
+		return nil, usageError{msg: err.Error()}
 	}
 	if c.certificate, err = tls.LoadX509KeyPair(c.cert, c.key); err != nil {
-		return nil, usageError{fmt.Sprintf("--cert %s, --key %s: %v", c.cert, c.key, withoutPath(err))}
+		return nil, usageError{msg: fmt.Sprintf("--cert %s, --key %s: %v", c.cert, c.key, withoutPath(err))}
 	}
 	return c, nil
 }

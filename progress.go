@@ -5,61 +5,111 @@ import (
 	"io"
 	"sync"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"chainscope/inspect"
 	"chainscope/ui"
 )
 
 // progressLine shows on stderr, when it is a terminal and stdout is not,
-// how many targets are done and what the latest inspection is doing, on
-// one line redrawn in place. clear erases it before any other stderr line.
+// how many targets are done and what the run is waiting for, on one line
+// redrawn in place: the first target whose report is not written yet
+// (reports are written in order, so that is the one holding the output
+// back) with the step it is really at, and how many more are in flight.
+// A target drops out of the line as soon as its inspection returns. clear
+// erases the line before any other stderr line.
 type progressLine struct {
-	mu          sync.Mutex
-	w           io.Writer // nil: progress is not shown
-	total, done int
-	last        string
-	shown       bool
+	mu       sync.Mutex
+	w        io.Writer // nil: progress is not shown
+	total    int
+	written  int                     // reports written, in order
+	inFlight map[int]*targetProgress // by index, from started until the inspection returns
+	shown    bool
+}
+
+// targetProgress is the latest step of one target in flight.
+type targetProgress struct {
+	arg  string
+	step inspect.Progress
 }
 
 func newProgressLine(w io.Writer, total int) *progressLine {
-	return &progressLine{w: w, total: total}
+	return &progressLine{w: w, total: total, inFlight: map[int]*targetProgress{}}
 }
 
-// step records what an inspection is doing and redraws the line.
-func (p *progressLine) step(pr inspect.Progress) {
+// started records that the inspection of target i, given as arg, began.
+func (p *progressLine) started(i int, arg string) {
 	if p.w == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.last = ui.Sanitize(pr.Target) + ": " + pr.Step
-	if pr.Total > 0 {
-		p.last += fmt.Sprintf(" %d/%d", pr.Done, pr.Total)
-	} else if pr.Done > 0 {
-		p.last += fmt.Sprintf(" %d", pr.Done)
-	}
+	p.inFlight[i] = &targetProgress{arg: arg}
 	p.draw()
 }
 
-// finished counts one more target done and redraws the line.
+// step records what the inspection of target i is doing and redraws.
+func (p *progressLine) step(i int, pr inspect.Progress) {
+	if p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t, ok := p.inFlight[i]; ok {
+		t.step = pr
+		p.draw()
+	}
+}
+
+// inspected records that the inspection of target i returned.
+func (p *progressLine) inspected(i int) {
+	if p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.inFlight, i)
+	p.draw()
+}
+
+// finished counts one more report written and redraws.
 func (p *progressLine) finished() {
 	if p.w == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.done++
+	p.written++
 	p.draw()
 }
 
+// text is the line: "chainscope: 1/5 done · host:443: handshakes 2/5 · 2
+// more in flight".
+func (p *progressLine) text() string {
+	line := fmt.Sprintf("chainscope: %d/%d done", p.written, p.total)
+	if p.written >= p.total {
+		return line
+	}
+	// The target the output waits for, else the lowest one in flight.
+	cur, ok := p.inFlight[p.written]
+	if !ok {
+		for i := p.written + 1; i < p.total && len(p.inFlight) > 0; i++ {
+			if cur, ok = p.inFlight[i]; ok {
+				break
+			}
+		}
+	}
+	if ok {
+		line += " · " + ui.Sanitize(cur.arg) + ": " + ui.ProgressText(cur.step)
+		if n := len(p.inFlight) - 1; n > 0 {
+			line += fmt.Sprintf(" · %d more in flight", n)
+		}
+	}
+	return line
+}
+
 func (p *progressLine) draw() {
-	line := fmt.Sprintf("chainscope: %d/%d done", p.done, p.total)
-	if p.last != "" && p.done < p.total {
-		line += " · " + p.last
-	}
-	if len(line) > 120 {
-		line = line[:119] + "…"
-	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s", line)
+	fmt.Fprintf(p.w, "\r\x1b[K%s", ansi.Truncate(p.text(), 119, "…"))
 	p.shown = true
 }
 

@@ -8,19 +8,35 @@ import (
 	"chainscope/inspect"
 )
 
+// TestProgressLine: the line names the target the output waits for, at
+// the step it is really at; a target whose inspection returned drops out.
 func TestProgressLine(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	p := newProgressLine(&buf, 3)
-	p.step(inspect.Progress{Target: "evil\x1b[2J.test:443", Step: "handshakes", Done: 2, Total: 4})
-	p.finished()
-	p.clear()
-	out := buf.String()
-	for _, want := range []string{"chainscope: 0/3 done · evil\\x1b[2J.test:443: handshakes 2/4", "chainscope: 1/3 done"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("progress output %q lacks %q", out, want)
+	p.started(0, "evil\x1b[2J.test:443")
+	p.started(1, "b.test:443")
+	p.step(0, inspect.Progress{Target: "evil\x1b[2J.test:443", Step: "handshakes", Done: 2, Total: 4})
+	p.step(1, inspect.Progress{Target: "b.test:443", Step: "cipher suites"})
+	tests := []struct {
+		name string
+		act  func()
+		want string
+	}{
+		{"first in flight", func() {}, "chainscope: 0/3 done · evil\\x1b[2J.test:443: handshakes 2/4 · 1 more in flight"},
+		{"first returned, not written", func() { p.inspected(0) }, "chainscope: 0/3 done · b.test:443: cipher suites"},
+		{"first written", func() { p.finished() }, "chainscope: 1/3 done · b.test:443: cipher suites"},
+		{"second returned", func() { p.inspected(1) }, "chainscope: 1/3 done"},
+		{"third started", func() { p.started(2, "c.test:443") }, "chainscope: 1/3 done · c.test:443: starting"},
+	}
+	for _, tt := range tests {
+		tt.act()
+		if got := p.text(); got != tt.want {
+			t.Errorf("%s: text() = %q, want %q", tt.name, got, tt.want)
 		}
 	}
+	p.clear()
+	out := buf.String()
 	if !strings.HasSuffix(out, "\r\x1b[K") {
 		t.Errorf("progress output %q does not end by clearing the line", out)
 	}
@@ -31,7 +47,9 @@ func TestProgressLine(t *testing.T) {
 	// Without a terminal the line is off: every call is a no-op, not a
 	// nil-writer panic.
 	q := newProgressLine(nil, 1)
-	q.step(inspect.Progress{Target: "x", Step: "dialling"})
+	q.started(0, "x")
+	q.step(0, inspect.Progress{Target: "x", Step: "dialling"})
+	q.inspected(0)
 	q.finished()
 	q.clear()
 }

@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,90 +25,261 @@ func serveChainOK(t *testing.T) string {
 	return e2e.ServeTLS(t, "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{kp}})
 }
 
-// TestTUIInTmux starts the real binary in tmux against a local server,
-// reads the screen, presses keys and checks that q exits with the terminal
-// restored.
-func TestTUIInTmux(t *testing.T) {
-	e2e.NeedTool(t, "tmux")
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "chainscope")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	addr := serveChainOK(t)
-	session := fmt.Sprintf("chainscope-e2e-%d", os.Getpid())
-	exitFile := filepath.Join(dir, "exit")
-	script := fmt.Sprintf("printf 'before\\n'; %s --roots testdata/root.pem --servername example.test --at 2026-06-01 %s; echo $? > %s; sleep 60",
-		bin, addr, exitFile)
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", mustGetwd(t), script)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", session, "kill-server").Run() })
-	screen := func() string { return tmux("capture-pane", "-p", "-t", session) }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		var s string
-		for i := 0; i < 300; i++ {
-			if s = screen(); ok(s) {
-				return s
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("screen never showed %s:\n%s", what, s)
-		return ""
-	}
-	s := waitFor("the report", func(s string) bool { return strings.Contains(s, "chain.order") && strings.Contains(s, "PASS") })
-	if !strings.Contains(s, "#0 leaf") || !strings.Contains(s, "CN=example.test") {
-		t.Errorf("first screen lacks the chain:\n%s", s)
-	}
-	tmux("send-keys", "-t", session, "j")
-	waitFor("certificate #1 selected", func(s string) bool { return strings.Contains(s, "Certificate #1") })
-	tmux("send-keys", "-t", session, "p")
-	waitFor("the PEM", func(s string) bool { return strings.Contains(s, "BEGIN CERTIFICATE") })
-	tmux("send-keys", "-t", session, "q")
-	waitFor("the shell again", func(s string) bool {
-		_, err := os.Stat(exitFile)
-		return err == nil && strings.Contains(s, "before")
-	})
-	s = screen()
-	if strings.Contains(s, "chain.order") {
-		t.Errorf("the interface is still on screen after q:\n%s", s)
-	}
-	code, _ := os.ReadFile(exitFile)
-	if strings.TrimSpace(string(code)) != "0" {
-		t.Errorf("exit status after q = %q, want 0", code)
-	}
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
 
-	// A failing chain: q exits with the headless status for it, 1.
-	failSession := session + "-fail"
-	failExit := filepath.Join(dir, "exit-fail")
-	script = fmt.Sprintf("%s --roots testdata/root.pem --at 2026-06-01 testdata/chain-out-of-order.pem; echo $? > %s; sleep 60", bin, failExit)
-	if out, err := exec.Command("tmux", "-L", session, "new-session", "-d", "-s", failSession, "-x", "100", "-y", "30", "-c", mustGetwd(t), script).CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v\n%s", err, out)
-	}
-	for i := 0; i < 300; i++ {
-		out, _ := exec.Command("tmux", "-L", session, "capture-pane", "-p", "-t", failSession).Output()
-		if strings.Contains(string(out), "FAIL") && strings.Contains(string(out), "chain.order") {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	_ = exec.Command("tmux", "-L", session, "send-keys", "-t", failSession, "q").Run()
-	for i := 0; i < 300; i++ {
-		if code, err := os.ReadFile(failExit); err == nil && len(code) > 0 {
-			if got := strings.TrimSpace(string(code)); got != "1" {
-				t.Errorf("exit status after q on a failing chain = %q, want 1", got)
-			}
+// binary builds chainscope once per test binary, into a directory that
+// outlives the tests that use it.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "chainscope-e2e-")
+		if err != nil {
+			buildErr = err
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		builtBin = filepath.Join(dir, "chainscope")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	t.Errorf("the interface did not exit after q on the failing chain")
+	return builtBin
+}
+
+// tmuxSession is a shell command running in a tmux window of its own
+// server, read with capture-pane as a person would see it.
+type tmuxSession struct {
+	t      *testing.T
+	server string
+}
+
+var sessionSeq struct {
+	sync.Mutex
+	n int
+}
+
+// startTmux runs script in a w×h tmux window, in the repository, with
+// chainscope on PATH as $CS. The script's exit status is printed as
+// "exit=N" when it ends, and the window stays until the test ends.
+func startTmux(t *testing.T, w, h int, script string) *tmuxSession {
+	t.Helper()
+	e2e.NeedTool(t, "tmux")
+	bin := binary(t)
+	sessionSeq.Lock()
+	sessionSeq.n++
+	server := fmt.Sprintf("chainscope-e2e-%d-%d", os.Getpid(), sessionSeq.n)
+	sessionSeq.Unlock()
+	s := &tmuxSession{t: t, server: server}
+	full := fmt.Sprintf("export CS=%s; printf 'before\\n'; %s; echo exit=$?; sleep 120", bin, script)
+	cmd := exec.Command("tmux", "-L", server, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", mustGetwd(t), full)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", server, "kill-server").Run() })
+	return s
+}
+
+// screen is what the window shows now.
+func (s *tmuxSession) screen() string {
+	out, err := exec.Command("tmux", "-L", s.server, "capture-pane", "-p", "-t", "main").CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux capture-pane: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// waitFor polls the screen until ok holds (at most 20 s) and returns it.
+func (s *tmuxSession) waitFor(what string, ok func(string) bool) string {
+	s.t.Helper()
+	var scr string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(40 * time.Millisecond) {
+		if scr = s.screen(); ok(scr) {
+			return scr
+		}
+	}
+	s.t.Fatalf("the screen never showed %s:\n%s", what, scr)
+	return ""
+}
+
+// waitText waits until the screen shows every one of the texts.
+func (s *tmuxSession) waitText(texts ...string) string {
+	s.t.Helper()
+	return s.waitFor(strings.Join(texts, ", "), func(scr string) bool {
+		for _, x := range texts {
+			if !strings.Contains(scr, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// keys types keys into the window (tmux send-keys names).
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	if out, err := exec.Command("tmux", append([]string{"-L", s.server, "send-keys", "-t", "main"}, keys...)...).CombinedOutput(); err != nil {
+		s.t.Fatalf("tmux send-keys: %v\n%s", err, out)
+	}
+}
+
+var exitLine = regexp.MustCompile(`(?m)^exit=(\d+)`)
+
+// exit waits for the command to end and returns its exit status.
+func (s *tmuxSession) exit() string {
+	s.t.Helper()
+	scr := s.waitFor("the exit status", exitLine.MatchString)
+	return exitLine.FindStringSubmatch(scr)[1]
+}
+
+const bing = "--at 2026-03-01 testdata/real-bing.com-2026-out-of-order.pem"
+
+// TestTUIInTmux starts the real binary in tmux as a person would, reads the
+// screen, presses keys and checks what stays when it quits: one test per
+// thing a terminal shows.
+func TestTUIInTmux(t *testing.T) {
+	e2e.NeedTool(t, "tmux")
+	t.Parallel()
+
+	// The first frame of a failing chain holds its fix, at 80×24 and at
+	// 60×20; the footer keeps help and quit and offers the one-key fix.
+	for _, size := range [][2]int{{80, 24}, {60, 20}} {
+		t.Run(fmt.Sprintf("fix on the first frame at %dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			s := startTmux(t, size[0], size[1], "$CS "+bing)
+			first := s.waitText("FAIL")
+			for _, want := range []string{"▸ ✗ chain.order", "fix: put the intermediate CN=Microsoft TLS G2 RSA", "e write fixed chain", "? help • q quit"} {
+				if !strings.Contains(first, want) {
+					t.Errorf("the first frame lacks %q:\n%s", want, first)
+				}
+			}
+			s.keys("q")
+			if code := s.exit(); code != "1" {
+				t.Errorf("exit status after q on a failing chain = %s, want 1", code)
+			}
+		})
+	}
+
+	// A PEM piped into the interface: keys come from the terminal, q quits,
+	// and the verdict with its fix stays on the screen.
+	t.Run("pipe a PEM in, quit with q", func(t *testing.T) {
+		t.Parallel()
+		s := startTmux(t, 100, 30, "cat testdata/real-bing.com-2026-out-of-order.pem | $CS --at 2026-03-01 -")
+		s.waitText("FAIL", "fix: put the intermediate")
+		s.keys("BTab") // keys reach the interface: shift+tab gives the chain the focus
+		s.waitText("Certificate #0")
+		s.keys("q")
+		code := s.exit()
+		scr := s.screen()
+		if code != "1" || !strings.Contains(scr, "✗ FAIL 1  -  chain.order: put the intermediate") || strings.Contains(scr, "Certificate #0") {
+			t.Errorf("after q: exit %s, screen:\n%s\nwant exit 1, the interface gone and one line with the verdict and the fix", code, scr)
+		}
+	})
+
+	// Standard input at /dev/null: the keys still come from the terminal.
+	t.Run("stdin at /dev/null", func(t *testing.T) {
+		t.Parallel()
+		s := startTmux(t, 100, 30, "$CS "+bing+" </dev/null")
+		s.waitText("FAIL", "fix: put the intermediate")
+		s.keys("q")
+		if code := s.exit(); code != "1" {
+			t.Errorf("exit status = %s, want 1", code)
+		}
+	})
+
+	// No terminal to read keys from at all: the text report, with a note.
+	t.Run("no terminal for keys", func(t *testing.T) {
+		t.Parallel()
+		e2e.NeedTool(t, "setsid")
+		errFile := filepath.Join(t.TempDir(), "stderr")
+		s := startTmux(t, 100, 30, fmt.Sprintf("setsid -w sh -c '$CS %s </dev/null 2>%s'; cat %s", bing, errFile, errFile))
+		scr := s.waitText("exit=")
+		if !strings.Contains(scr, "chainscope: note: no terminal to read keys from") || !strings.Contains(scr, "✓ cert.strength") {
+			t.Errorf("without a terminal for keys:\n%s\nwant the text report and the note", scr)
+		}
+	})
+
+	// A target that cannot be inspected: the error and its hint, large.
+	t.Run("error target shows its hint", func(t *testing.T) {
+		t.Parallel()
+		port := e2e.FreePort(t)
+		s := startTmux(t, 80, 24, fmt.Sprintf("$CS 127.0.0.1:%d", port))
+		scr := s.waitText("ERROR")
+		for _, want := range []string{"connection refused", "hint: nothing listens there", "r inspect again"} {
+			if !strings.Contains(scr, want) {
+				t.Errorf("the error screen lacks %q:\n%s", want, scr)
+			}
+		}
+		if strings.Contains(scr, "tls.protocol") {
+			t.Errorf("the error screen lists the checks that did not run:\n%s", scr)
+		}
+		s.keys("q")
+		if code := s.exit(); code != "3" {
+			t.Errorf("exit status = %s, want 3", code)
+		}
+	})
+
+	// A live passing server: the chain, a certificate, its PEM in a view of
+	// its own, and a clean terminal after q.
+	t.Run("live server, PEM view, clean quit", func(t *testing.T) {
+		t.Parallel()
+		addr := serveChainOK(t)
+		s := startTmux(t, 120, 40, fmt.Sprintf("$CS --roots testdata/root.pem --servername example.test --at 2026-06-01 %s", addr))
+		scr := s.waitText("PASS", "issued by store root")
+		if !strings.Contains(scr, "#0 leaf") || !strings.Contains(scr, "CN=example.test") {
+			t.Errorf("first screen lacks the chain:\n%s", scr)
+		}
+		s.keys("j")
+		s.waitText("Certificate #1")
+		s.keys("p")
+		scr = s.waitText("BEGIN CERTIFICATE")
+		if strings.Contains(scr, "│MII") {
+			t.Errorf("the PEM shares the screen with another pane:\n%s", scr)
+		}
+		s.keys("q")
+		code := s.exit()
+		scr = s.screen()
+		if code != "0" || !strings.Contains(scr, "before") || strings.Contains(scr, "BEGIN CERTIFICATE") || !strings.Contains(scr, "✓ PASS  "+addr) {
+			t.Errorf("after q: exit %s, screen:\n%s\nwant 0, the shell back and the verdict line", code, scr)
+		}
+	})
+
+	// Several targets: a list with a tally; f puts failures first.
+	t.Run("list of targets", func(t *testing.T) {
+		t.Parallel()
+		s := startTmux(t, 100, 24, "$CS --roots testdata/root.pem --at 2026-06-01 testdata/chain-ok.pem testdata/chain-out-of-order.pem testdata/leaf-self-signed.pem")
+		scr := s.waitText("3 targets: ✓ 1 pass, ✗ 2 fail")
+		if !strings.Contains(scr, "✗ chain.order") {
+			t.Errorf("the list does not name the failing checks:\n%s", scr)
+		}
+		s.keys("f")
+		scr = s.waitText("Targets · 3 · failures first")
+		if strings.Index(scr, "chain-out-of-order.pem") > strings.Index(scr, "chain-ok.pem") {
+			t.Errorf("f did not put the failures first:\n%s", scr)
+		}
+		s.keys("q")
+		s.exit()
+	})
+
+	// The text report on a terminal wraps at spaces under its text, and a
+	// run of several targets ends with a tally.
+	t.Run("text report on a terminal", func(t *testing.T) {
+		t.Parallel()
+		s := startTmux(t, 60, 200, "$CS --text --at 2026-03-01 testdata/real-bing.com-2026-missing-intermediate.pem testdata/real-bing.com-2026.pem")
+		scr := s.waitText("exit=1")
+		if !regexp.MustCompile(`(?m)^      fix: if CN=Microsoft TLS RSA Root G2 is an\n           intermediate,`).MatchString(scr) {
+			t.Errorf("the fix does not wrap under itself:\n%s", scr)
+		}
+		if !strings.Contains(scr, "summary      2 targets: ✓ 1 pass, ✗ 1 fail") {
+			t.Errorf("no closing tally:\n%s", scr)
+		}
+	})
 }
 
 func mustGetwd(t *testing.T) string {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"chainscope/inspect/wire"
 )
@@ -150,6 +151,53 @@ func markTimeout(err error) error {
 		return timeoutError{err}
 	}
 	return err
+}
+
+// silentError is a handshake that ran out of time because the server went
+// silent: said once ("127.0.0.1:443: no ServerHello within 10s"), without
+// the layers of context and I/O errors under it, which stay reachable with
+// errors.Is (it matches [ErrTimeout] too).
+type silentError struct {
+	addr    string
+	timeout time.Duration
+	stage   string // the message being read, as [wire.FlightError] names it
+	err     error
+}
+
+func (e *silentError) Error() string {
+	name, ok := flightMessages[e.stage]
+	if !ok {
+		name = "answer"
+	}
+	if name == "ServerHello" {
+		return fmt.Sprintf("%s: no ServerHello within %s: the server accepted the connection and did not answer the ClientHello", e.addr, e.timeout)
+	}
+	return fmt.Sprintf("%s: no %s within %s: the server answered the ClientHello, then stopped in the middle of its flight", e.addr, name, e.timeout)
+}
+
+func (e *silentError) Unwrap() error        { return e.err }
+func (e *silentError) Is(target error) bool { return target == ErrTimeout }
+
+// flightMessages names the steps of [wire.FlightError] as RFC 5246 names
+// the messages.
+var flightMessages = map[string]string{
+	"record": "ServerHello", "server_hello": "ServerHello", "certificate": "Certificate",
+	"certificate_status": "CertificateStatus", "server_key_exchange": "ServerKeyExchange",
+	"certificate_request": "CertificateRequest", "server_hello_done": "ServerHelloDone",
+}
+
+// handshakeError is the error of one probe's handshake with addr: a
+// timeout is said once (silentError), anything else keeps its text.
+func handshakeError(addr string, timeout time.Duration, err error) error {
+	if !timedOut(err) {
+		return fmt.Errorf("%s: %w", addr, err)
+	}
+	se := &silentError{addr: addr, timeout: timeout, err: err}
+	var fe *wire.FlightError
+	if errors.As(err, &fe) {
+		se.stage = fe.Message
+	}
+	return se
 }
 
 // noChainError says why no handshake showed a chain, the sender's own

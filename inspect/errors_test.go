@@ -8,6 +8,9 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"time"
+
+	"chainscope/inspect/wire"
 )
 
 // TestErrors: each error a caller branches on matches with errors.Is or
@@ -29,6 +32,15 @@ func TestErrors(t *testing.T) {
 		{"handshake timeout", markTimeout(fmt.Errorf("127.0.0.1:1: handshake: %w: %w", context.DeadlineExceeded, os.ErrDeadlineExceeded)),
 			[]error{ErrTimeout, context.DeadlineExceeded}, []error{ErrNoChain}, "127.0.0.1:1: handshake: context deadline exceeded: i/o timeout"},
 		{"not a timeout", markTimeout(errors.New("boom")), nil, []error{ErrTimeout}, "boom"},
+		{"silent server", handshakeError("127.0.0.1:1", 10*time.Second, fmt.Errorf("handshake: %w: %w", context.DeadlineExceeded,
+			&wire.FlightError{Message: "server_hello", Err: fmt.Errorf("record header: read tcp: %w", os.ErrDeadlineExceeded)})),
+			[]error{ErrTimeout, context.DeadlineExceeded, os.ErrDeadlineExceeded}, nil,
+			"127.0.0.1:1: no ServerHello within 10s: the server accepted the connection and did not answer the ClientHello"},
+		{"server silent mid-flight", handshakeError("127.0.0.1:1", 2*time.Second, fmt.Errorf("handshake: %w: %w", context.DeadlineExceeded,
+			&wire.FlightError{Message: "certificate", Err: os.ErrDeadlineExceeded})),
+			[]error{ErrTimeout}, nil, "127.0.0.1:1: no Certificate within 2s: the server answered the ClientHello, then stopped in the middle of its flight"},
+		{"handshake error", handshakeError("127.0.0.1:1", time.Second, &wire.FlightError{Message: "record", Err: ErrNotTLS}),
+			[]error{ErrNotTLS}, []error{ErrTimeout}, "127.0.0.1:1: read server flight: record: not TLS"},
 		{"resolve", &ResolveError{Host: "example.invalid", Err: dnsErr},
 			nil, []error{ErrTimeout}, "resolve example.invalid: lookup example.invalid: no such host"},
 		{"no chain", noChainError("127.0.0.1:1", errors.New("127.0.0.1:1: handshake: EOF"), fmt.Errorf("full handshake: %w", ErrNotTLS)),

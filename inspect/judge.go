@@ -2,6 +2,8 @@ package inspect
 
 import (
 	"crypto/x509"
+
+	"chainscope/inspect/trust"
 )
 
 // newReport starts the report of one target: everything but the findings.
@@ -22,6 +24,8 @@ func newReport(t Target, opts Options, src Source, serverName string) Report {
 	}
 	if opts.Store != nil {
 		r.Trust.Store = opts.Store.Label()
+		si := DescribeStore(opts.Store)
+		r.Trust.StoreInfo = &si
 	}
 	return r
 }
@@ -107,4 +111,18 @@ func skipReason(r *Report, id string) string {
 		}
 	}
 	return "not applicable"
+}
+
+// DescribeStore describes a trust store as data, for [Trust.StoreInfo].
+func DescribeStore(s *trust.Store) StoreInfo {
+	si := StoreInfo{Name: s.Name, Roots: s.Len(), Date: s.Date}
+	switch s.Name {
+	case "mozilla":
+		si.Module, si.Version = s.Module, s.ModuleVersion
+	case "system":
+		si.File = s.File
+	default:
+		si.Name, si.File, si.Date = "file", s.File, ""
+	}
+	return si
 }

@@ -3,7 +3,6 @@ package inspect
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -108,7 +107,7 @@ func (p *prober) run(ctx context.Context, hello *wire.ClientHello, lim wire.Limi
 	defer cancel()
 	f, err := wire.Handshake(hctx, conn, hello, lim)
 	if err != nil {
-		err = markTimeout(fmt.Errorf("%s: %w", p.addr, err))
+		err = handshakeError(p.addr, p.opts.timeout(), err)
 	}
 	return probe{hello: hello, flight: f, err: err}
 }

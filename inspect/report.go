@@ -401,9 +401,11 @@ type Expiry struct {
 
 // Trust is where the chain leads in the trust store.
 type Trust struct {
-	// Store names the trust store with its version or date.
-	Store   string `json:"store"`
-	Trusted bool   `json:"trusted"`
+	// Store names the trust store with its version or date, in prose.
+	Store string `json:"store"`
+	// StoreInfo says the same as data; absent when no store was loaded.
+	StoreInfo *StoreInfo `json:"store_info,omitempty"`
+	Trusted   bool       `json:"trusted"`
 	// RootSubject names the store root the path ends at, when one was found.
 	RootSubject string `json:"root_subject"`
 	// RootPresented is true when that root was also sent by the server.
@@ -459,6 +461,26 @@ type FormerRoot struct {
 	// Successors are roots of the same organisation in the store today,
 	// most alike by name first: what to ask the CA for.
 	Successors []string `json:"successors,omitempty"`
+}
+
+// StoreInfo describes a trust store as data, for front ends and scripts.
+type StoreInfo struct {
+	// Name is "mozilla" (embedded), "system" or "file".
+	Name string `json:"name"`
+	// Module and Version name the Go module the embedded Mozilla roots
+	// come from ("golang.org/x/crypto/x509roots/fallback",
+	// "v0.0.0-20261030153154-30a33513ff6d"); empty for other stores.
+	Module  string `json:"module,omitempty"`
+	Version string `json:"version,omitempty"`
+	// File is the bundle a system or file store was read from.
+	File string `json:"file,omitempty"`
+	// Date is the day the roots are from, YYYY-MM-DD: the commit date of
+	// the Mozilla bundle's module version, the modification date of the
+	// system bundle; empty when unknown, and for a file store (its date
+	// says nothing about its roots).
+	Date string `json:"date,omitempty"`
+	// Roots counts the roots of the store.
+	Roots int `json:"roots"`
 }
 
 // Check is the outcome of one rule of the policy.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -42,15 +43,50 @@ type Target struct {
 // Address returns host:port for dialling.
 func (t Target) Address() string { return net.JoinHostPort(t.Host, t.Port) }
 
-// ParseTarget turns a command-line argument into a [Target]. An argument that
-// names an existing file is a file, "-" is standard input, and anything else
-// must be host, host:port, [ipv6]:port, ipv4:port or an https URL.
+// ErrDirectory reports a target that names a directory.
+var ErrDirectory = errors.New("a directory")
+
+// fileExtensions mark an argument as a file whether or not it exists: the
+// extensions certificates (and their keys, given by mistake) are saved
+// under.
+var fileExtensions = []string{".pem", ".crt", ".cer", ".der", ".p7b", ".key"}
+
+// LooksLikePath reports whether arg can only mean a file: it contains a
+// path separator (and is no URL) or ends in a certificate file extension.
+// Such an argument is never resolved as a host name, so a mistyped file
+// name is "no such file", not a DNS error.
+func LooksLikePath(arg string) bool {
+	if strings.Contains(arg, "://") {
+		return false
+	}
+	if strings.ContainsRune(arg, '/') || strings.ContainsRune(arg, filepath.Separator) {
+		return true
+	}
+	lower := strings.ToLower(arg)
+	for _, ext := range fileExtensions {
+		if strings.HasSuffix(lower, ext) && len(lower) > len(ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTarget turns a command-line argument into a [Target]. "-" is standard
+// input; an argument that [LooksLikePath] or names an existing file is a
+// file; a directory is an error; anything else must be host, host:port,
+// [ipv6]:port, ipv4:port or an https URL.
 func ParseTarget(arg string) (Target, error) {
 	if arg == "-" {
 		return Target{Arg: arg, Kind: TargetStdin, Path: "-"}, nil
 	}
 	if arg != "" && len(arg) <= maxTargetLen {
-		if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
+		if fi, err := os.Stat(arg); err == nil {
+			if fi.IsDir() {
+				return Target{}, fmt.Errorf("%s: %w, not a certificate file", arg, ErrDirectory)
+			}
+			return Target{Arg: arg, Kind: TargetFile, Path: arg}, nil
+		}
+		if LooksLikePath(arg) {
 			return Target{Arg: arg, Kind: TargetFile, Path: arg}, nil
 		}
 	}
@@ -95,7 +131,7 @@ func splitHostPort(arg string) (host, port string, err error) {
 		host, port, err = net.SplitHostPort(s)
 		if err != nil {
 			if !strings.HasSuffix(s, "]") {
-				return "", "", errors.New("bad [ipv6]:port form")
+				return "", "", errors.New("want [ipv6]:port, as in [::1]:443")
 			}
 			host, port = s[1:len(s)-1], DefaultPort
 		}
@@ -148,7 +184,7 @@ func checkHostName(h string) error {
 		for _, r := range label {
 			ok := r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
 			if !ok {
-				return fmt.Errorf("no such file, and not a host name: %q", h)
+				return fmt.Errorf("%q is no host name (letters, digits, - and . only), and no file has that name", h)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -27,7 +28,14 @@ func TestParseTarget(t *testing.T) {
 		{"http://example.com/", 0, "", "", "only https URLs"},
 		{"example.com:0", 0, "", "", "port"},
 		{"example.com:https", 0, "", "", "port"},
-		{"no/such/file.pem", 0, "", "", "not a host name"},
+		{"no/such/file.pem", TargetFile, "", "", ""},
+		{"nosuch.pem", TargetFile, "", "", ""},
+		{"chain.CRT", TargetFile, "", "", ""},
+		{"leaf.key", TargetFile, "", "", ""},
+		{"testdata", 0, "", "", "testdata: a directory, not a certificate file"},
+		{"testdata/", 0, "", "", "a directory"},
+		{"no_such.example", TargetHost, "no_such.example", "443", ""},
+		{"bad name!", 0, "", "", "is no host name"},
 		{"", 0, "", "", "empty target"},
 		{"[zz]:1", 0, "", "", "not an IPv6 address"},
 		{strings.Repeat("a", 64) + ".com", 0, "", "", "label"},
@@ -36,6 +44,9 @@ func TestParseTarget(t *testing.T) {
 		t.Run(tt.arg, func(t *testing.T) {
 			t.Parallel()
 			got, err := ParseTarget(tt.arg)
+			if strings.Contains(tt.err, "directory") && !errors.Is(err, ErrDirectory) {
+				t.Errorf("ParseTarget(%q) error = %v, want one matching ErrDirectory", tt.arg, err)
+			}
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("ParseTarget(%q) error = %v, want %q", tt.arg, err, tt.err)
@@ -44,6 +55,9 @@ func TestParseTarget(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("ParseTarget(%q) error = %v", tt.arg, err)
+			}
+			if got.Kind == TargetFile && got.Path != tt.arg {
+				t.Errorf("ParseTarget(%q).Path = %q, want the argument", tt.arg, got.Path)
 			}
 			if got.Kind != tt.kind || got.Host != tt.host || got.Port != tt.port || got.Arg != tt.arg {
 				t.Errorf("ParseTarget(%q) = %+v, want kind %d host %q port %q", tt.arg, got, tt.kind, tt.host, tt.port)
@@ -64,6 +78,24 @@ func TestParseHostTarget(t *testing.T) {
 	got, err := ParseHostTarget("https://example.com:9443/hooks")
 	if err != nil || got.Kind != TargetHost || got.Address() != "example.com:9443" {
 		t.Errorf("ParseHostTarget(https://example.com:9443/hooks) = %+v, %v, want host example.com:9443", got, err)
+	}
+}
+
+func TestLooksLikePath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		arg  string
+		want bool
+	}{
+		{"chain.pem", true}, {"a/b", true}, {"./x", true}, {"/etc/ssl/cert.crt", true},
+		{"x.CER", true}, {"x.der", true}, {"x.p7b", true}, {"server.key", true},
+		{"example.com", false}, {"example.com:443", false}, {"https://example.com/a/b", false},
+		{".pem", false}, {"pem", false}, {"[::1]:443", false},
+	}
+	for _, tt := range tests {
+		if got := LooksLikePath(tt.arg); got != tt.want {
+			t.Errorf("LooksLikePath(%q) = %v, want %v", tt.arg, got, tt.want)
+		}
 	}
 }
 

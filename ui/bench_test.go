@@ -12,7 +12,7 @@ import (
 // chain of ten certificates.
 func BenchmarkKeyPress(b *testing.B) {
 	m := newTestModel(b, 120, 40, "hooks.example.com:443")
-	deliver(m, 0, chainOf(10))
+	deliver(m, 0, chainOf(b, 10))
 	down, up := keyMsg("j"), keyMsg("k")
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -28,7 +28,7 @@ func BenchmarkKeyPress(b *testing.B) {
 // BenchmarkFirstFrame measures creating the model for a file's report and
 // drawing its first frame.
 func BenchmarkFirstFrame(b *testing.B) {
-	r := outOfOrderReport()
+	r := outOfOrderReport(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		m := NewModel(context.Background(), Config{Targets: []string{r.Target}})
@@ -42,7 +42,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 
 // BenchmarkWriteText measures the text report of a ten-certificate chain.
 func BenchmarkWriteText(b *testing.B) {
-	r := chainOf(10)
+	r := chainOf(b, 10)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := WriteText(io.Discard, r, TextOptions{Color: true}); err != nil {

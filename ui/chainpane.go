@@ -14,7 +14,8 @@ func (p chainPane) move(delta, n int) chainPane {
 }
 
 // view draws the pane into w×h: a title rule and the tree, scrolled so
-// that the selected node (and its link line) is visible.
+// that the selected node (and its link line) is visible, with a marker
+// where the tree continues.
 func (p chainPane) view(r *inspect.Report, st styles, w, h int, focused bool) []string {
 	title := "Chain"
 	if r != nil && len(r.Chain) > 0 {
@@ -34,9 +35,8 @@ func (p chainPane) view(r *inspect.Report, st styles, w, h int, focused bool) []
 		lines = treeLines(r, st, p.sel)
 	}
 	at, end := nodeSpan(r, p.sel)
-	off := scrollTo(0, at, end, len(lines), h-1)
-	lines = lines[off:]
-	return block(append(out, lines...), w, h)
+	off := scrollAround(0, at, end, len(lines), h-1)
+	return block(append(out, window(st, lines, off, h-1, "")...), w, h)
 }
 
 // nodeSpan returns the first and last tree line of node sel.

@@ -7,8 +7,7 @@ import (
 	"chainscope/inspect"
 )
 
-// checksPane lists every check with its status; when focused, the selected
-// check opens to show its detail and fix.
+// checksPane lists every check with its status and a selected one.
 type checksPane struct {
 	sel int
 }
@@ -18,8 +17,14 @@ func (p checksPane) move(delta, n int) checksPane {
 	return p
 }
 
-// view draws the pane into w×h.
-func (p checksPane) view(r *inspect.Report, st styles, w, h int, focused bool) []string {
+// checkIDWidth is the id column of the checks pane.
+const checkIDWidth = 17
+
+// view draws the pane into w×h. marked shows the selection (the pane is
+// focused, or the details show the selected check); expand opens the
+// selected check in place to show its detail and fix, for the stacked
+// layout that has no details pane beside it.
+func (p checksPane) view(r *inspect.Report, st styles, w, h int, focused, marked, expand bool, fixHint string) []string {
 	title := "Checks"
 	if r != nil && len(r.Checks) > 0 {
 		title += " · " + checkSummary(r)
@@ -28,43 +33,53 @@ func (p checksPane) view(r *inspect.Report, st styles, w, h int, focused bool) [
 	if r == nil || len(r.Checks) == 0 {
 		return block(append(out, st.dim.Render("  no checks yet")), w, h)
 	}
-	idWidth := 17
 	var lines []string
 	from, to := 0, 0
 	for i, c := range r.Checks {
 		id := Sanitize(c.ID)
-		pad := strings.Repeat(" ", max(1, idWidth-len(id)))
-		line := fmt.Sprintf("%s %s%s%s", st.mark(c.Status), id, pad, Sanitize(c.Title))
-		if focused && i == p.sel {
+		pad := strings.Repeat(" ", max(1, checkIDWidth-len(id)))
+		if marked && i == p.sel {
 			from = len(lines)
 			plain := fmt.Sprintf("%s %s%s%s", statusSymbol(c.Status), id, pad, Sanitize(c.Title))
 			lines = append(lines, "▸ "+st.selected.Render(plain))
-			lines = append(lines, checkDetail(c, st, w-4)...)
+			if expand {
+				lines = append(lines, indent(checkDetailLines(c, st, w-4, fixHint), "    ")...)
+			}
 			to = len(lines) - 1
 			continue
 		}
-		lines = append(lines, "  "+line)
+		lines = append(lines, "  "+fmt.Sprintf("%s %s%s%s", st.mark(c.Status), id, pad, Sanitize(c.Title)))
 	}
-	off := scrollTo(0, from, to, len(lines), h-1)
-	return block(append(out, lines[off:]...), w, h)
+	off := scrollAround(0, from, to, len(lines), h-1)
+	return block(append(out, linkURLs(st, window(st, lines, off, h-1, ""), w)...), w, h)
 }
 
-// checkDetail is the detail and fix of a check, wrapped to w and indented.
-func checkDetail(c inspect.Check, st styles, w int) []string {
+// checkDetailLines are the detail and fix of a check, wrapped to w: the
+// fix under a "fix:" label with a hanging indent, then fixHint (what a key
+// does about it), when set.
+func checkDetailLines(c inspect.Check, st styles, w int, fixHint string) []string {
 	var lines []string
 	for _, d := range sanitizeLines(c.Detail) {
 		lines = append(lines, wrap(d, w)...)
 	}
 	for i, f := range sanitizeLines(c.Fix) {
-		if i == 0 {
-			f = st.title.Render("fix:") + " " + f
+		for j, l := range wrap(f, w-5) {
+			label := "     "
+			if i == 0 && j == 0 {
+				label = st.title.Render("fix:") + " "
+			}
+			lines = append(lines, label+l)
 		}
-		lines = append(lines, wrap(f, w)...)
+	}
+	if c.Fix != "" && fixHint != "" {
+		for _, l := range wrap(fixHint, w) {
+			lines = append(lines, st.dim.Render(l))
+		}
 	}
 	if len(lines) == 0 {
 		lines = []string{st.dim.Render("(no detail)")}
 	}
-	return indent(lines, "    ")
+	return lines
 }
 
 // checkSummary counts the checks by status: "1 fail, 2 warn".

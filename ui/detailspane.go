@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/viewport"
-
 	"chainscope/inspect"
 )
 
@@ -14,55 +12,65 @@ import (
 type detailKind int
 
 const (
-	showNode detailKind = iota // the selected node of the chain tree
-	showTLS                    // the TLS facts of the target
+	showSelection detailKind = iota // what is selected in the chain or the checks
+	showTLS                         // the TLS facts of the target
 )
 
 // detailsKeyWidth is the key column of the details pane.
 const detailsKeyWidth = 13
 
-// detailsPane shows the selected certificate (or its PEM) or the TLS facts
-// in a scrollable viewport.
+// maxSANsShown is how many SANs the details list before "s shows all".
+const maxSANsShown = 3
+
+// detailsPane shows, scrollable, what is selected (a check with its fix,
+// a certificate) or the TLS facts.
 type detailsPane struct {
-	vp    viewport.Model
 	kind  detailKind
-	pem   bool
+	sans  bool // every SAN is listed, not just the first few
 	title string
 	key   string // what the content is about; the scroll resets when it changes
-}
-
-func newDetailsPane() detailsPane {
-	vp := viewport.New()
-	vp.SoftWrap = true
-	vp.MouseWheelEnabled = true
-	return detailsPane{vp: vp}
+	lines []string
+	off   int
+	h     int // the lines shown at the last layout
 }
 
 // setContent replaces the content, keeping the scroll position while the
 // subject stays the same (a re-render after a resize, say).
-func (p *detailsPane) setContent(key string, lines []string) {
-	p.vp.SetContentLines(lines)
+func (p *detailsPane) setContent(key, title string, lines []string, h int) {
+	p.title, p.lines, p.h = title, lines, h
 	if key != p.key {
-		p.vp.GotoTop()
-		p.key = key
+		p.off, p.key = 0, key
 	}
+	p.off = max(0, min(p.off, len(p.lines)-p.h))
 }
 
-// view draws the pane into w×h under a title rule.
+// scroll moves the content by delta lines.
+func (p *detailsPane) scroll(delta int) {
+	p.off = max(0, min(p.off+delta, len(p.lines)-p.h))
+}
+
+// overflows reports whether the content is longer than the pane.
+func (p *detailsPane) overflows() bool { return len(p.lines) > p.h }
+
+// view draws the pane into w×h under a title rule, with a marker where
+// the content continues.
 func (p detailsPane) view(st styles, w, h int, focused bool) []string {
 	if h <= 0 {
 		return nil
 	}
-	out := []string{paneTitle(st, p.title, w, focused)}
-	if h > 1 {
-		out = append(out, strings.Split(p.vp.View(), "\n")...)
+	more := "tab, then ↓"
+	if focused {
+		more = "↓ or pgdn"
 	}
-	return block(out, w, h)
+	out := []string{paneTitle(st, p.title, w, focused)}
+	shown := linkURLs(st, window(st, p.lines, p.off, h-1, more), w)
+	return block(append(out, shown...), w, h)
 }
 
 // nodeDetails is the title and the content of the details pane for a node
-// of the chain tree, the content wrapped to w columns.
-func nodeDetails(r *inspect.Report, st styles, n chainNode, pem bool, w int) (string, []string) {
+// of the chain tree, the content wrapped to w columns; allSANs lists every
+// SAN of a certificate instead of the first few.
+func nodeDetails(r *inspect.Report, st styles, n chainNode, allSANs bool, w int) (string, []string) {
 	switch n.kind {
 	case nodeStoreRoot:
 		return "Store root", storeRootDetails(r, st, w)
@@ -71,18 +79,24 @@ func nodeDetails(r *inspect.Report, st styles, n chainNode, pem bool, w int) (st
 	}
 	c := r.Chain[n.pos]
 	title := fmt.Sprintf("Certificate #%d · %s", n.pos, sanitize(c.Role, 24))
-	if pem {
-		lines := sanitizeLines(c.PEM)
-		if len(lines) == 0 {
-			lines = []string{st.dim.Render("(no PEM in the report)")}
-		}
-		return title + " · PEM", lines
-	}
-	return title, certDetails(r, st, n.pos, w)
+	return title, certDetails(r, st, n.pos, allSANs, w)
 }
 
-// certDetails lists every field of the certificate at position i.
-func certDetails(r *inspect.Report, st styles, i, w int) []string {
+// checkDetails is the title and content of the details pane for a check.
+func checkDetails(c inspect.Check, st styles, fixHint string, w int) (string, []string) {
+	head := st.status(c.Status).Render(statusSymbol(c.Status)+" "+string(c.Status)) + st.dim.Render(" · ") + st.title.Render(Sanitize(c.Title))
+	lines := append(wrap(head, w), "")
+	return "Check " + Sanitize(c.ID), append(lines, checkDetailLines(c, st, w, fixHint)...)
+}
+
+// sanCount is the number of SANs of a certificate.
+func sanCount(c inspect.Certificate) int {
+	return len(c.DNSNames) + len(c.IPAddresses) + len(c.EmailAddresses) + len(c.URIs)
+}
+
+// certDetails lists every field of the certificate at position i; the
+// SANs are collapsed to the first few and a count unless allSANs.
+func certDetails(r *inspect.Report, st styles, i int, allSANs bool, w int) []string {
 	c := r.Chain[i]
 	var lines []string
 	add := func(key string, values ...string) {
@@ -100,9 +114,9 @@ func certDetails(r *inspect.Report, st styles, i, w int) []string {
 	add("serial", Sanitize(c.Serial))
 	v, vs := expiry(c.Expiry, c.NotBefore, c.NotAfter)
 	add("valid", fmt.Sprintf("%s → %s", day(c.NotBefore), day(c.NotAfter)), st.mark(vs)+" "+v)
-	var sans []string
+	var sans []string // DNS names as they are; the other kinds named
 	for _, s := range c.DNSNames {
-		sans = append(sans, "DNS "+Sanitize(s))
+		sans = append(sans, Sanitize(s))
 	}
 	for _, s := range c.IPAddresses {
 		sans = append(sans, "IP "+Sanitize(s))
@@ -113,10 +127,14 @@ func certDetails(r *inspect.Report, st styles, i, w int) []string {
 	for _, s := range c.URIs {
 		sans = append(sans, "URI "+Sanitize(s))
 	}
-	if len(sans) == 0 {
-		sans = []string{st.dim.Render("(none)")}
+	label := fmt.Sprintf("SANs (%d)", len(sans))
+	switch n := len(sans); {
+	case n == 0:
+		label, sans = "SANs", []string{st.dim.Render("(none)")}
+	case n > maxSANsShown+1 && !allSANs:
+		sans = append(sans[:maxSANsShown:maxSANsShown], st.dim.Render(fmt.Sprintf("… %d more · s shows all", n-maxSANsShown)))
 	}
-	add("SANs", sans...)
+	add(label, sans...)
 	key := Sanitize(c.KeyType)
 	if c.KeyBits > 0 {
 		key += fmt.Sprintf(" %d bits", c.KeyBits)
@@ -155,7 +173,6 @@ func certDetails(r *inspect.Report, st styles, i, w int) []string {
 	} else {
 		add("note", st.mark(inspect.StatusWarn)+" "+Sanitize(c.Note))
 	}
-	lines = append(lines, "", st.dim.Render("p shows the PEM · y copies it · e writes the chain"))
 	return lines
 }
 
@@ -176,7 +193,7 @@ func storeRootDetails(r *inspect.Report, st styles, w int) []string {
 	if r.Trust.RootSHA256 != "" {
 		add("SHA-256", Sanitize(r.Trust.RootSHA256))
 	}
-	add("trust store", Sanitize(r.Trust.Store))
+	add("trust store", reportStore(r))
 	add("presented", "no")
 	if r.Trust.RootStatus != inspect.StatusFail {
 		lines = append(lines, "")
@@ -193,7 +210,7 @@ func missingDetails(r *inspect.Report, st styles, w int) []string {
 	}
 	add("subject", Sanitize(r.Trust.MissingIssuer))
 	add("status", st.mark(inspect.StatusFail)+" neither presented nor in the trust store")
-	add("trust store", Sanitize(r.Trust.Store))
+	add("trust store", reportStore(r))
 	if p := r.Trust.Path; len(p) > 0 && p[len(p)-1] < len(r.Chain) {
 		last := r.Chain[p[len(p)-1]]
 		add("needed by", fmt.Sprintf("#%d %s", p[len(p)-1], sanitize(last.Name, nameWidth)))
@@ -206,7 +223,7 @@ func missingDetails(r *inspect.Report, st styles, w int) []string {
 	return lines
 }
 
-// tlsDetails is the content of the TLS tab.
+// tlsDetails is the content of the TLS facts in the details pane.
 func tlsDetails(r *inspect.Report, st styles, w int) []string {
 	if r.TLS == nil {
 		if r.Source == inspect.SourceFile {
@@ -215,16 +232,4 @@ func tlsDetails(r *inspect.Report, st styles, w int) []string {
 		return []string{st.dim.Render("No TLS facts: the inspection did not complete a handshake.")}
 	}
 	return tlsLines(r.TLS, st, w)
-}
-
-// errorDetails is the content of the details pane for a report without
-// certificates.
-func errorDetails(r *inspect.Report, st styles, w int) []string {
-	lines := []string{st.fail.Render(statusSymbol(inspect.StatusFail) + " the inspection could not run")}
-	lines = append(lines, "")
-	for _, l := range sanitizeLines(r.Error) {
-		lines = append(lines, wrap(l, w)...)
-	}
-	lines = append(lines, "", st.dim.Render("r inspects again · o inspects another target"))
-	return lines
 }

@@ -38,12 +38,3 @@ func (m *Model) handleFeed(msg feedMsg) tea.Cmd {
 	m.targets = append(m.targets, target{name: r.Target, report: &r, treeW: contentWidth(&r)})
 	return waitFeed(m.ctx, m.cfg.Feed)
 }
-
-// feedKeys adjusts the keys for a fed list: nothing is inspected here, so
-// o and r are off, and esc always goes back to the list.
-func (k keyMap) feedKeys(s state, prompting bool) keyMap {
-	k.NewTarget.SetEnabled(false)
-	k.Reinspect.SetEnabled(false)
-	k.Back.SetEnabled(s == stateTarget && !prompting)
-	return k
-}

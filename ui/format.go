@@ -58,9 +58,9 @@ func expiry(e inspect.Expiry, notBefore, notAfter time.Time) (string, inspect.St
 	return fmt.Sprintf("expires %s, %s", day(notAfter), plural(e.DaysLeft, "day")), e.Status
 }
 
-// progressText is a step of an inspection in flight: "policy handshake",
-// "versions 2/4".
-func progressText(p inspect.Progress) string {
+// ProgressText is a step of an inspection in flight, sanitized: "policy
+// handshake", "versions 2/4".
+func ProgressText(p inspect.Progress) string {
 	step := Sanitize(p.Step)
 	if step == "" {
 		step = "starting"
@@ -103,4 +103,41 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// StoreLabel names a trust store briefly for a header: "Mozilla
+// 2026-10-30 (117 roots)", "system roots 2026-11-02 (146 roots)", "roots
+// from testdata/root.pem (1 root)". The module version of the Mozilla
+// bundle is left to --version and the JSON report.
+func StoreLabel(si inspect.StoreInfo) string {
+	if si.Name == "" {
+		return ""
+	}
+	n := plural(si.Roots, "root")
+	switch si.Name {
+	case "mozilla":
+		when := si.Date
+		if when == "" {
+			when = si.Version
+		}
+		if when == "" {
+			return "Mozilla (" + n + ")"
+		}
+		return "Mozilla " + Sanitize(when) + " (" + n + ")"
+	case "system":
+		if si.Date != "" {
+			return "system roots " + si.Date + " (" + n + ")"
+		}
+		return "system roots (" + n + ")"
+	}
+	return "roots from " + Sanitize(si.File) + " (" + n + ")"
+}
+
+// reportStore is the store label of a report: from its store_info, else
+// the prose of trust.store.
+func reportStore(r *inspect.Report) string {
+	if r.Trust.StoreInfo != nil {
+		return StoreLabel(*r.Trust.StoreInfo)
+	}
+	return Sanitize(r.Trust.Store)
 }

@@ -18,10 +18,12 @@ type progressMsg struct {
 	job      *job
 }
 
-// reportMsg is the finished report of inspection id.
+// reportMsg is the finished report of inspection id, with the hints for
+// an inspection that could not run.
 type reportMsg struct {
 	id     int
 	report inspect.Report
+	hints  []string
 }
 
 // writtenMsg says how writing the chain to a file went.
@@ -42,11 +44,11 @@ type job struct {
 	id       int
 	ctx      context.Context
 	progress chan inspect.Progress
-	done     chan inspect.Report
+	done     chan reportMsg
 }
 
 func newJob(ctx context.Context, id int) *job {
-	return &job{id: id, ctx: ctx, progress: make(chan inspect.Progress, 1), done: make(chan inspect.Report, 1)}
+	return &job{id: id, ctx: ctx, progress: make(chan inspect.Progress, 1), done: make(chan reportMsg, 1)}
 }
 
 // report is the progress callback given to the Inspector; it is safe for
@@ -71,7 +73,7 @@ func (j *job) report(p inspect.Progress) {
 func (j *job) wait() tea.Msg {
 	select {
 	case r := <-j.done:
-		return reportMsg{id: j.id, report: r}
+		return r
 	case p := <-j.progress:
 		return progressMsg{id: j.id, progress: p, job: j}
 	case <-j.ctx.Done():
@@ -80,17 +82,22 @@ func (j *job) wait() tea.Msg {
 }
 
 // run is the tea.Cmd that starts the inspection and returns its first
-// message. A panicking Inspector becomes an error report rather than a
-// broken terminal.
+// message, with the [Hints] for an error. A panicking Inspector becomes an
+// error report rather than a broken terminal.
 func (j *job) run(inspectFn Inspector, target string) tea.Cmd {
 	return func() tea.Msg {
 		go func() {
 			defer func() {
 				if p := recover(); p != nil {
-					j.done <- failedReport(target, fmt.Sprintf("inspect %s: panic: %v", target, p))
+					j.done <- reportMsg{id: j.id, report: failedReport(target, fmt.Sprintf("inspect %s: panic: %v", target, p))}
 				}
 			}()
-			j.done <- inspectFn(j.ctx, target, j.report)
+			r, err := inspectFn(j.ctx, target, j.report)
+			msg := reportMsg{id: j.id, report: r}
+			if err != nil {
+				msg.hints = Hints(err)
+			}
+			j.done <- msg
 		}()
 		return j.wait()
 	}

@@ -33,14 +33,15 @@ const (
 
 // Model is the root model of the interface. It owns the window size, the
 // targets and their inspections, and its children: the target list, the
-// chain tree, the checks, the details viewport, the prompt and the help.
-// Use it through a pointer; [NewModel] returns one.
+// chain tree, the checks, the details, the PEM view, the prompt and the
+// help. Use it through a pointer; [NewModel] returns one.
 type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	cfg    Config
 
 	width, height int
+	sized         bool // the terminal's size is known: nothing is drawn before
 	isDark        bool
 	st            styles
 	keys          keyMap
@@ -55,9 +56,11 @@ type Model struct {
 
 	list    targetList
 	focus   focus
+	subject focus // the list pane the details follow: focusTree or focusChecks
 	chain   chainPane
 	checks  checksPane
 	details detailsPane
+	pem     pemView
 	prompt  prompt
 	status  string // the outcome of the last action, shown until the next key
 }
@@ -68,15 +71,15 @@ type Model struct {
 func NewModel(ctx context.Context, cfg Config) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	m := &Model{
-		ctx:     ctx,
-		cancel:  cancel,
-		cfg:     cfg,
-		width:   80,
-		height:  24,
-		keys:    defaultKeyMap(),
-		help:    help.New(),
-		spin:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		details: newDetailsPane(),
+		ctx:    ctx,
+		cancel: cancel,
+		cfg:    cfg,
+		width:  80,
+		height: 24,
+		keys:   defaultKeyMap(),
+		help:   help.New(),
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		prompt: newPrompt(),
 	}
 	m.setStyles(true)
 	m.list.empty = cfg.Waiting
@@ -109,15 +112,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m.width, m.height, m.sized = msg.Width, msg.Height, true
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
 	case tea.KeyPressMsg:
 		cmd = m.handleKey(msg)
 	case tea.MouseWheelMsg:
-		if m.state == stateTarget && !m.help.ShowAll {
-			m.details.vp, cmd = m.details.vp.Update(msg)
-		}
+		m.wheel(msg)
 	case spinner.TickMsg:
 		cmd = m.tick(msg)
 	case progressMsg, reportMsg, writtenMsg:
@@ -126,7 +127,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handleFeed(msg)
 	default:
 		if m.prompt.active() {
-			cmd = m.prompt.update(msg) // cursor blinks, pastes
+			cmd = m.prompt.update(msg) // pastes
 		}
 	}
 	m.sync()
@@ -145,32 +146,33 @@ func (m *Model) setStyles(isDark bool) {
 		m.help.Styles = help.DefaultStyles(isDark)
 	}
 	m.spin.Style = m.st.pending
+	m.prompt.setStyles(m.st, isDark, !m.cfg.NoColor)
 }
 
 // handleKey acts on a key press: global keys first, then the prompt, the
-// help, the target list or the open target.
+// help, the PEM view, the target list or the open target.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.status = ""
 	k := m.keys
 	switch {
-	case key.Matches(msg, k.Interrupt):
+	case key.Matches(msg, k.Interrupt), key.Matches(msg, k.Quit):
 		return m.quit()
 	case m.prompt.active():
 		return m.promptKey(msg)
-	case key.Matches(msg, k.Quit):
-		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		return nil
 	case m.help.ShowAll:
-		if key.Matches(msg, k.CloseHelp) {
+		if key.Matches(msg, k.Close) {
 			m.help.ShowAll = false
 		}
 		return nil
 	case key.Matches(msg, k.NewTarget):
-		return m.prompt.start(promptOpen, "inspect: ", "")
+		return m.prompt.start(promptOpen, "inspect: ", "", "host:port, URL or file")
 	case m.state == stateList:
 		return m.listKey(msg)
+	case m.pem.open:
+		return m.pemKey(msg)
 	}
 	return m.targetKey(msg)
 }
@@ -182,10 +184,43 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.list = m.list.move(-1, n)
 	case key.Matches(msg, k.Down):
 		m.list = m.list.move(1, n)
-	case key.Matches(msg, k.Open) && n > 0:
-		m.open(m.list.sel)
-	case key.Matches(msg, k.Reinspect) && n > 0:
-		return m.inspect(m.list.sel)
+	case key.Matches(msg, k.Home):
+		m.list = m.list.move(-n, n)
+	case key.Matches(msg, k.End):
+		m.list = m.list.move(n, n)
+	case key.Matches(msg, k.FailuresFirst):
+		m.list = m.list.toggleFailuresFirst(m.targets)
+	case key.Matches(msg, k.Open):
+		m.open(m.list.target(m.targets))
+	case key.Matches(msg, k.Reinspect):
+		return m.inspect(m.list.target(m.targets))
+	}
+	return nil
+}
+
+func (m *Model) pemKey(msg tea.KeyPressMsg) tea.Cmd {
+	k, r := m.keys, m.targets[m.cur].report
+	switch {
+	case key.Matches(msg, k.Close), msg.String() == "p":
+		m.pem.open = false
+	case key.Matches(msg, k.Up):
+		m.pem.scroll(r, -1, 0)
+	case key.Matches(msg, k.Down):
+		m.pem.scroll(r, 1, 0)
+	case key.Matches(msg, k.PageUp):
+		m.pem.scroll(r, -m.pem.h, 0)
+	case key.Matches(msg, k.PageDown):
+		m.pem.scroll(r, m.pem.h, 0)
+	case key.Matches(msg, k.Home):
+		m.pem.scroll(r, -len(m.pem.lines(r)), 0)
+	case key.Matches(msg, k.End):
+		m.pem.scroll(r, len(m.pem.lines(r)), 0)
+	case key.Matches(msg, k.Left):
+		m.pem.scroll(r, 0, -8)
+	case key.Matches(msg, k.Right):
+		m.pem.scroll(r, 0, 8)
+	case key.Matches(msg, k.Copy):
+		return m.copyPEM(m.pem.pos)
 	}
 	return nil
 }
@@ -195,78 +230,102 @@ func (m *Model) targetKey(msg tea.KeyPressMsg) tea.Cmd {
 	r := m.targets[m.cur].report
 	switch {
 	case key.Matches(msg, k.Back):
-		m.state, m.list.sel = stateList, m.cur
+		m.state = stateList
+		m.list = m.list.selectTarget(m.targets, m.cur)
 	case key.Matches(msg, k.NextPane):
-		m.focus = (m.focus + 1) % numFocus
+		m.setFocus((m.focus + 1) % numFocus)
 	case key.Matches(msg, k.PrevPane):
-		m.focus = (m.focus + numFocus - 1) % numFocus
+		m.setFocus((m.focus + numFocus - 1) % numFocus)
 	case key.Matches(msg, k.PageUp):
-		m.details.vp.PageUp()
+		m.details.scroll(-max(1, m.details.h-1))
 	case key.Matches(msg, k.PageDown):
-		m.details.vp.PageDown()
-	case key.Matches(msg, k.Up, k.Down):
-		delta := 1
-		if key.Matches(msg, k.Up) {
-			delta = -1
-		}
-		m.move(delta)
+		m.details.scroll(max(1, m.details.h-1))
+	case key.Matches(msg, k.Home) && m.focus == focusDetails:
+		m.details.scroll(-len(m.details.lines))
+	case key.Matches(msg, k.End) && m.focus == focusDetails:
+		m.details.scroll(len(m.details.lines))
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
 	case key.Matches(msg, k.PEM):
-		m.details.pem = !m.details.pem
-		m.details.kind = showNode
-		m.revealDetails()
+		if n, ok := m.selectedNode(); ok && n.pos >= 0 {
+			m.pem.show(n.pos)
+		}
 	case key.Matches(msg, k.TLS):
 		if m.details.kind == showTLS {
-			m.details.kind = showNode
+			m.details.kind = showSelection
 		} else {
 			m.details.kind = showTLS
 		}
 		m.revealDetails()
+	case key.Matches(msg, k.SANs):
+		m.details.sans = true
 	case key.Matches(msg, k.Copy):
-		return m.copyPEM()
+		if n, ok := m.selectedNode(); ok {
+			return m.copyPEM(n.pos)
+		}
 	case key.Matches(msg, k.Export):
 		if r == nil || len(r.Chain) == 0 {
-			m.status = m.st.mark(inspect.StatusWarn) + " no certificates to write yet"
 			return nil
 		}
 		_, _, order := chainPEM(r)
-		return m.prompt.start(promptExport, "write chain to: ", exportName(r, order != ""))
+		return m.prompt.start(promptExport, "write chain to: ", exportName(r, order != ""), "file name")
 	case key.Matches(msg, k.Reinspect):
 		return m.inspect(m.cur)
-	case m.focus == focusDetails:
-		var cmd tea.Cmd
-		m.details.vp, cmd = m.details.vp.Update(msg) // the viewport's own keys
-		return cmd
 	}
 	return nil
 }
 
-// revealDetails focuses the details pane when the layout hides it, so
-// that what p and t ask for is on the screen.
+// setFocus moves the focus; a list pane taking it becomes what the
+// details follow.
+func (m *Model) setFocus(f focus) {
+	m.focus = f
+	if f != focusDetails && m.subject != f {
+		m.subject = f
+		m.details.kind = showSelection
+	}
+}
+
+// revealDetails focuses the details pane when the layout stacks the
+// panes, so that what t asks for gets the screen.
 func (m *Model) revealDetails() {
-	if m.geometry().detailsH == 0 {
+	if !m.geometry().wide {
 		m.focus = focusDetails
 	}
 }
 
-// move moves the selection of the focused pane.
+// move moves the selection of the focused pane, or scrolls the details.
 func (m *Model) move(delta int) {
 	r := m.targets[m.cur].report
-	switch m.focus {
-	case focusTree:
-		if r != nil {
-			m.chain = m.chain.move(delta, len(chainNodes(r)))
-			m.details.kind = showNode
-		}
-	case focusChecks:
-		if r != nil {
-			m.checks = m.checks.move(delta, len(r.Checks))
-		}
-	case focusDetails:
-		if delta < 0 {
-			m.details.vp.ScrollUp(1)
-		} else {
-			m.details.vp.ScrollDown(1)
-		}
+	switch {
+	case r == nil:
+	case m.focus == focusTree:
+		m.chain = m.chain.move(delta, len(chainNodes(r)))
+		m.details.kind, m.details.sans = showSelection, false
+	case m.focus == focusChecks:
+		m.checks = m.checks.move(delta, len(r.Checks))
+		m.details.kind = showSelection
+	case m.focus == focusDetails:
+		m.details.scroll(delta)
+	}
+}
+
+// wheel scrolls what is under the pointer: the details, the PEM view or
+// the list.
+func (m *Model) wheel(msg tea.MouseWheelMsg) {
+	delta := 3
+	if msg.Button == tea.MouseWheelUp {
+		delta = -3
+	}
+	switch {
+	case m.help.ShowAll || m.prompt.active():
+	case m.state == stateList:
+		m.list = m.list.move(delta/3, len(m.targets))
+	case m.pem.open:
+		m.pem.scroll(m.targets[m.cur].report, delta, 0)
+	default:
+		m.details.scroll(delta)
 	}
 }
 
@@ -291,12 +350,35 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.prompt.update(msg)
 }
 
-// open shows one target.
+// open shows one target. Its panes are placed when its report arrives
+// (place).
 func (m *Model) open(i int) {
 	m.state, m.cur = stateTarget, i
-	m.focus = focusTree
 	m.chain, m.checks = chainPane{}, checksPane{}
-	m.details.kind, m.details.pem = showNode, false
+	m.details.kind, m.details.sans = showSelection, false
+	m.pem.open = false
+	m.place()
+}
+
+// place puts the selection where a newcomer needs it: on a failing
+// report, the first failing check (else the first warning) is selected
+// and focused, so that its fix is on the first screen; on a passing one,
+// the leaf.
+func (m *Model) place() {
+	m.focus, m.subject = focusTree, focusTree
+	r := m.targets[m.cur].report
+	if r == nil {
+		return
+	}
+	for _, s := range []inspect.Status{inspect.StatusFail, inspect.StatusWarn} {
+		for i, c := range r.Checks {
+			if c.Status == s {
+				m.focus, m.subject = focusChecks, focusChecks
+				m.checks.sel = i
+				return
+			}
+		}
+	}
 }
 
 // export writes the chain of the open target to a file.
@@ -312,16 +394,16 @@ func (m *Model) export(name string) tea.Cmd {
 	return writeCmd(m.cfg.WriteFile, name, data, n, order)
 }
 
-// copyPEM puts the selected certificate on the clipboard with OSC 52.
-func (m *Model) copyPEM() tea.Cmd {
+// copyPEM puts the PEM of the certificate at position pos on the
+// clipboard with OSC 52.
+func (m *Model) copyPEM(pos int) tea.Cmd {
 	r := m.targets[m.cur].report
-	n, ok := m.selectedNode()
-	if !ok || n.pos < 0 || r.Chain[n.pos].PEM == "" {
+	if r == nil || pos < 0 || pos >= len(r.Chain) || r.Chain[pos].PEM == "" {
 		m.status = m.st.mark(inspect.StatusWarn) + " nothing to copy: the selected certificate was not presented"
 		return nil
 	}
-	m.status = m.st.mark(inspect.StatusPass) + fmt.Sprintf(" copied the PEM of #%d to the clipboard (OSC 52)", n.pos)
-	return tea.SetClipboard(r.Chain[n.pos].PEM)
+	m.status = m.st.mark(inspect.StatusPass) + fmt.Sprintf(" copied the PEM of #%d to the clipboard (OSC 52)", pos)
+	return tea.SetClipboard(r.Chain[pos].PEM)
 }
 
 // selectedNode is the selected node of the chain tree of the open target.
@@ -339,6 +421,9 @@ func (m *Model) selectedNode() (chainNode, bool) {
 // inspect starts (or restarts) the inspection of target i. A running one
 // is cancelled; its late messages carry an old id and are dropped.
 func (m *Model) inspect(i int) tea.Cmd {
+	if i < 0 || i >= len(m.targets) {
+		return nil
+	}
 	t := &m.targets[i]
 	if t.cancel != nil {
 		t.cancel()
@@ -353,8 +438,8 @@ func (m *Model) inspect(i int) tea.Cmd {
 	return tea.Batch(newJob(ctx, t.id).run(fn, t.name), m.startSpinner())
 }
 
-func noInspector(_ context.Context, target string, _ func(inspect.Progress)) inspect.Report {
-	return failedReport(target, "inspect "+target+": no inspector configured")
+func noInspector(_ context.Context, target string, _ func(inspect.Progress)) (inspect.Report, error) {
+	return failedReport(target, "inspect "+target+": no inspector configured"), nil
 }
 
 // handleResult takes in the messages of inspections and file writes.
@@ -368,15 +453,20 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		t.progress = msg.progress
 		return msg.job.wait
 	case reportMsg:
-		t := m.byID(msg.id)
-		if t == nil {
+		i := m.indexByID(msg.id)
+		if i < 0 {
 			return nil
 		}
+		t := &m.targets[i]
+		first := t.report == nil
 		r := msg.report
-		t.report, t.pending, t.treeW = &r, false, contentWidth(&r)
+		t.report, t.hints, t.pending, t.treeW = &r, msg.hints, false, contentWidth(&r)
 		if t.cancel != nil {
 			t.cancel()
 			t.cancel = nil
+		}
+		if i == m.cur && m.state == stateTarget && first {
+			m.place()
 		}
 	case writtenMsg:
 		if msg.err != nil {
@@ -385,7 +475,7 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		}
 		m.status = m.st.mark(inspect.StatusPass) + fmt.Sprintf(" wrote %s to %s", plural(msg.count, "certificate"), Sanitize(msg.name))
 		if msg.reordered != "" {
-			m.status += ", reordered along the trust path: " + msg.reordered
+			m.status += ", in the order " + msg.reordered
 		}
 		if msg.sources != "" {
 			m.status += ": " + Sanitize(msg.sources)
@@ -394,12 +484,20 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// byID finds the target whose current inspection has the id.
-func (m *Model) byID(id int) *target {
+// indexByID finds the target whose current inspection has the id, or -1.
+func (m *Model) indexByID(id int) int {
 	for i := range m.targets {
 		if m.targets[i].id == id {
-			return &m.targets[i]
+			return i
 		}
+	}
+	return -1
+}
+
+// byID finds the target whose current inspection has the id.
+func (m *Model) byID(id int) *target {
+	if i := m.indexByID(id); i >= 0 {
+		return &m.targets[i]
 	}
 	return nil
 }
@@ -441,29 +539,61 @@ func (m *Model) quit() tea.Cmd {
 }
 
 // sync brings the children in line with the state after an update: the
-// enabled keys, the selections within range and the details content and
-// size for the current layout.
+// selections within range, the details content for the current layout and
+// the keys that act now.
 func (m *Model) sync() {
-	m.keys = m.keys.forState(m.state, len(m.targets), m.prompt.active())
-	if m.cfg.Feed != nil {
-		m.keys = m.keys.feedKeys(m.state, m.prompt.active())
-	}
 	m.help.SetWidth(m.width)
 	m.list = m.list.move(0, len(m.targets))
+	if m.state == stateTarget && m.cur < len(m.targets) {
+		if r := m.targets[m.cur].report; r != nil {
+			m.chain = m.chain.move(0, len(chainNodes(r)))
+			m.checks = m.checks.move(0, len(r.Checks))
+		}
+		g := m.geometry()
+		key, title, lines := m.detailsContent(g.detailsW)
+		m.details.setContent(key, title, lines, max(0, g.detailsH-1))
+	}
+	m.keys = m.keys.forSituation(m.situation())
+}
+
+// situation says what the keys can act on now.
+func (m *Model) situation() situation {
+	s := situation{state: m.state, targets: len(m.targets), prompting: m.prompt.active(), help: m.help.ShowAll, feed: m.cfg.Feed != nil}
 	if m.state != stateTarget || m.cur >= len(m.targets) {
-		return
+		return s
 	}
-	t := m.targets[m.cur]
-	if r := t.report; r != nil {
-		m.chain = m.chain.move(0, len(chainNodes(r)))
-		m.checks = m.checks.move(0, len(r.Checks))
+	r := m.targets[m.cur].report
+	s.pem, s.sideways = m.pem.open, m.pem.open && m.pem.sideways()
+	if r == nil {
+		return s
 	}
-	g := m.geometry()
-	m.details.vp.SetWidth(g.detailsW)
-	m.details.vp.SetHeight(max(0, g.detailsH-1))
-	key, title, lines := m.detailsContent(g.detailsW)
-	m.details.title = title
-	m.details.setContent(key, lines)
+	s.failed = r.Verdict == inspect.VerdictError && len(r.Chain) == 0
+	s.report = len(r.Chain) > 0
+	s.tls = r.TLS != nil && s.report
+	if n, ok := m.selectedNode(); ok && n.pos >= 0 && r.Chain[n.pos].PEM != "" {
+		s.hasPEM = true
+		s.sans = m.showsCert() && !m.details.sans && sanCount(r.Chain[n.pos]) > maxSANsShown+1
+	}
+	_, _, order := chainPEM(r)
+	s.fixChain = order != ""
+	s.scroll = m.geometry().detailsH > 0 && m.details.overflows()
+	return s
+}
+
+// showsCert reports whether the details show the selected certificate.
+func (m *Model) showsCert() bool {
+	return m.details.kind == showSelection && m.subject == focusTree
+}
+
+// fixHint says what "e" does for the failing check c, when it fixes it.
+func (m *Model) fixHint(r *inspect.Report, c inspect.Check) string {
+	if c.ID != inspect.CheckOrder || c.Status == inspect.StatusPass {
+		return ""
+	}
+	if _, _, order := chainPEM(r); order != "" {
+		return "e writes the chain in this order: " + order
+	}
+	return ""
 }
 
 // detailsContent is what the details pane shows now, with a key that
@@ -473,16 +603,20 @@ func (m *Model) detailsContent(w int) (key, title string, lines []string) {
 	r := t.report
 	switch {
 	case r == nil:
-		return "waiting", "Details", []string{m.st.pending.Render("inspecting " + Sanitize(t.name) + ": " + progressText(t.progress))}
+		return "waiting", "Details", []string{m.st.pending.Render("inspecting " + Sanitize(t.name) + ": " + ProgressText(t.progress))}
+	case len(r.Chain) == 0:
+		return fmt.Sprintf("%d/none", t.id), "Details", nil
 	case m.details.kind == showTLS:
 		return fmt.Sprintf("%d/tls", t.id), "TLS", tlsDetails(r, m.st, w)
-	case len(r.Chain) == 0:
-		return fmt.Sprintf("%d/error", t.id), "Details", errorDetails(r, m.st, w)
+	case m.subject == focusChecks && m.checks.sel < len(r.Checks):
+		c := r.Checks[m.checks.sel]
+		title, lines = checkDetails(c, m.st, m.fixHint(r, c), w)
+		return fmt.Sprintf("%d/check/%d", t.id, m.checks.sel), title, lines
 	}
 	n, ok := m.selectedNode()
 	if !ok {
 		return "none", "Details", nil
 	}
-	title, lines = nodeDetails(r, m.st, n, m.details.pem, w)
-	return fmt.Sprintf("%d/%d/%v", t.id, m.chain.sel, m.details.pem), title, lines
+	title, lines = nodeDetails(r, m.st, n, m.details.sans, w)
+	return fmt.Sprintf("%d/node/%d", t.id, m.chain.sel), title, lines
 }

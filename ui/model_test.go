@@ -17,8 +17,8 @@ import (
 func newTestModel(tb testing.TB, w, h int, targets ...string) *Model {
 	tb.Helper()
 	m := NewModel(context.Background(), Config{
-		Targets: targets, Policy: "pagerduty", Store: "mozilla",
-		Inspect: func(context.Context, string, func(inspect.Progress)) inspect.Report {
+		Targets: targets, Policy: "pagerduty", Store: inspect.StoreInfo{Name: "mozilla", Date: "2026-10-30", Roots: 117},
+		Inspect: func(context.Context, string, func(inspect.Progress)) (inspect.Report, error) {
 			panic("the synchronous tests deliver reports themselves")
 		},
 	})
@@ -83,94 +83,130 @@ func frame(m *Model) string {
 
 type scenario struct {
 	name  string
-	setup func(m *Model)
+	setup func(tb testing.TB, m *Model)
 	// targets are the command-line targets; one by default.
 	targets []string
 }
 
-var scenarios = []scenario{
-	{name: "pass", setup: func(m *Model) { deliver(m, 0, passingReport()) }},
-	{name: "out-of-order", targets: []string{"chain-out-of-order.pem"}, setup: func(m *Model) { deliver(m, 0, outOfOrderReport()) }},
-	{name: "missing-intermediate", setup: func(m *Model) { deliver(m, 0, missingIntermediateReport()) }},
-	{name: "error", targets: []string{"down.example.com:443"}, setup: func(m *Model) { deliver(m, 0, errorReport()) }},
-	{name: "pending", setup: func(m *Model) {
-		m.Update(progressMsg{id: m.targets[0].id, progress: inspect.Progress{Step: "cipher suites", Done: 12, Total: 37}, job: newJob(m.ctx, 0)})
-	}},
-	{name: "list", targets: []string{"hooks.example.com:443", "chain-out-of-order.pem", "down.example.com:443", "mtls.example.net:8443", "slow.example.org"},
-		setup: func(m *Model) {
-			deliver(m, 0, passingReport())
-			deliver(m, 1, outOfOrderReport())
-			deliver(m, 2, errorReport())
-			deliver(m, 3, mtlsReport())
-			m.Update(progressMsg{id: m.targets[4].id, progress: inspect.Progress{Step: "versions", Done: 2, Total: 4}, job: newJob(m.ctx, 0)})
-			press(m, "down")
-		}},
-	{name: "list-open", targets: []string{"hooks.example.com:443", "chain-out-of-order.pem"},
-		setup: func(m *Model) {
-			deliver(m, 0, passingReport())
-			deliver(m, 1, outOfOrderReport())
-			press(m, "down", "enter")
-		}},
-	{name: "help", setup: func(m *Model) {
-		deliver(m, 0, passingReport())
-		press(m, "?")
-	}},
-	{name: "navigate", setup: func(m *Model) {
-		deliver(m, 0, outOfOrderReport())
-		press(m, "j", "j")
-	}},
-	{name: "navigate-store-root", setup: func(m *Model) {
-		deliver(m, 0, passingReport())
-		press(m, "down", "down", "down")
-	}},
-	{name: "checks", setup: func(m *Model) {
-		deliver(m, 0, outOfOrderReport())
-		press(m, "tab", "j", "j")
-	}},
-	{name: "details", targets: []string{"mtls.example.net:8443"}, setup: func(m *Model) {
-		deliver(m, 0, mtlsReport())
-		press(m, "tab", "tab")
-	}},
-	{name: "pem", setup: func(m *Model) {
-		deliver(m, 0, passingReport())
-		press(m, "j", "p")
-	}},
-	{name: "tls", targets: []string{"mtls.example.net:8443"}, setup: func(m *Model) {
-		deliver(m, 0, mtlsReport())
-		press(m, "t", "tab", "tab")
-	}},
-	{name: "export-prompt", setup: func(m *Model) {
-		deliver(m, 0, outOfOrderReport())
-		press(m, "e")
-	}},
+// deliverFixture hands target i the engine's report on fixture name, with
+// the hints for its error, as the inspection would.
+func deliverFixture(tb testing.TB, m *Model, i int, name string) {
+	var hints []string
+	if err := fixtureErr(tb, name); err != nil {
+		hints = Hints(err)
+	}
+	m.Update(reportMsg{id: m.targets[i].id, report: *fixture(tb, name), hints: hints})
 }
 
-// TestViewGolden compares each scenario's screen, without escape
-// sequences, with its golden file at 80×24 and 120×40.
+// one opens a single fixture target and applies keys.
+func one(name string, keys ...string) scenario {
+	return scenario{targets: []string{name}, setup: func(tb testing.TB, m *Model) {
+		deliverFixture(tb, m, 0, name)
+		press(m, keys...)
+	}}
+}
+
+// named gives a scenario its name.
+func named(name string, sc scenario) scenario {
+	sc.name = name
+	return sc
+}
+
+var (
+	bingOutOfOrder = "testdata/real-bing.com-2026-out-of-order.pem"
+	bingMissing    = "testdata/real-bing.com-2026-missing-intermediate.pem"
+)
+
+// tenTargetsScenario is the list of ten targets, every report in, the
+// second one selected.
+func tenTargetsScenario(keys ...string) scenario {
+	return scenario{targets: tenTargets, setup: func(tb testing.TB, m *Model) {
+		for i, name := range tenTargets {
+			deliverFixture(tb, m, i, name)
+		}
+		press(m, append([]string{"down"}, keys...)...)
+	}}
+}
+
+// firstFrames are the first screen of each kind of target, at every size
+// the issue names.
+var firstFrames = []scenario{
+	named("pass", one(targetPass)),
+	named("out-of-order", one(bingOutOfOrder)),
+	named("missing-intermediate", one(bingMissing)),
+	named("mtls", one(targetMTLS)),
+	named("error", one(targetDown)),
+	named("ten-targets", tenTargetsScenario()),
+}
+
+// interactions are screens after keys, at 80×24 and 120×40.
+var interactions = []scenario{
+	named("pending", scenario{setup: func(tb testing.TB, m *Model) {
+		m.Update(progressMsg{id: m.targets[0].id, progress: inspect.Progress{Step: "handshakes", Done: 2, Total: 5}, job: newJob(m.ctx, 0)})
+	}}),
+	named("ten-targets-failures-first", tenTargetsScenario("f")),
+	named("ten-targets-open", tenTargetsScenario("enter")),
+	named("help", one(bingOutOfOrder, "?")),
+	named("check-details", one(bingOutOfOrder, "tab")),
+	named("chain", one(bingOutOfOrder, "shift+tab")),
+	named("chain-sans", one(bingOutOfOrder, "shift+tab", "s")),
+	named("chain-store-root", one(bingOutOfOrder, "shift+tab", "j", "j", "j")),
+	named("missing-issuer", one(bingMissing, "shift+tab", "j", "j")),
+	named("details-scrolled", one(bingOutOfOrder, "shift+tab", "shift+tab", "pgdown")),
+	named("checks-next", one(targetMTLS, "j")),
+	named("pem", one(bingOutOfOrder, "p")),
+	named("pem-sideways", one(bingOutOfOrder, "p", "right", "pgdown")),
+	named("tls", one(targetMTLS, "t")),
+	named("export-prompt", one(bingOutOfOrder, "e")),
+	named("open-prompt", one(bingOutOfOrder, "o")),
+}
+
+// TestViewGolden compares each screen, without escape sequences, with its
+// golden file: the first frames at 60×20, 80×24, 120×40 and 200×50, the
+// interactions at 80×24 and 120×40.
 func TestViewGolden(t *testing.T) {
 	t.Parallel()
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		for _, sc := range scenarios {
-			name := fmt.Sprintf("tui-%s-%dx%d", sc.name, size[0], size[1])
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				targets := sc.targets
-				if targets == nil {
-					targets = []string{"hooks.example.com:443"}
-				}
-				m := newTestModel(t, size[0], size[1], targets...)
-				sc.setup(m)
-				got := frame(m)
-				if n := strings.Count(got, "\n") + 1; n != size[1] {
-					t.Errorf("View() has %d lines, want %d", n, size[1])
-				}
-				for i, l := range strings.Split(got, "\n") {
-					if w := ansi.StringWidth(l); w > size[0] {
-						t.Errorf("View() line %d is %d columns wide, want at most %d", i+1, w, size[0])
-					}
-				}
-				golden(t, name, []byte(got))
-			})
+	type job struct {
+		sc   scenario
+		size [2]int
+	}
+	var jobs []job
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}, {200, 50}} {
+		for _, sc := range firstFrames {
+			jobs = append(jobs, job{sc, size})
 		}
 	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, sc := range interactions {
+			jobs = append(jobs, job{sc, size})
+		}
+	}
+	for _, j := range jobs {
+		name := fmt.Sprintf("tui-%s-%dx%d", j.sc.name, j.size[0], j.size[1])
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			m := newScenarioModel(t, j.sc, j.size[0], j.size[1])
+			got := frame(m)
+			if n := strings.Count(got, "\n") + 1; n != j.size[1] {
+				t.Errorf("View() has %d lines, want %d", n, j.size[1])
+			}
+			for i, l := range strings.Split(got, "\n") {
+				if w := ansi.StringWidth(l); w > j.size[0] {
+					t.Errorf("View() line %d is %d columns wide, want at most %d", i+1, w, j.size[0])
+				}
+			}
+			golden(t, name, []byte(got))
+		})
+	}
+}
+
+// newScenarioModel is a model of the scenario's targets at w×h, set up.
+func newScenarioModel(tb testing.TB, sc scenario, w, h int) *Model {
+	targets := sc.targets
+	if targets == nil {
+		targets = []string{targetPass}
+	}
+	m := newTestModel(tb, w, h, targets...)
+	sc.setup(tb, m)
+	return m
 }

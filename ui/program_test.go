@@ -33,7 +33,7 @@ var waitLong = teatest.WithDuration(5 * time.Second)
 // cancels.
 func TestProgramSingleTarget(t *testing.T) {
 	t.Parallel()
-	f := &fakeInspector{reports: map[string]*inspect.Report{"hooks.example.com:443": passingReport()}}
+	f := &fakeInspector{reports: map[string]*inspect.Report{"hooks.example.com:443": passingReport(t)}}
 	m := NewModel(context.Background(), Config{Targets: []string{"hooks.example.com:443"}, Inspect: f.inspect, NoColor: true})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
 	teatest.WaitFor(t, tm.Output(), contains("PASS", "issued by store root"), waitLong)
@@ -42,8 +42,8 @@ func TestProgramSingleTarget(t *testing.T) {
 	teatest.WaitFor(t, tm.Output(), contains("BEGIN CERTIFICATE"), waitLong)
 	tm.Send(keyMsg("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	if final.chain.sel != 1 || !final.details.pem {
-		t.Errorf("final model: selection %d, PEM %v; want #1 with its PEM", final.chain.sel, final.details.pem)
+	if final.chain.sel != 1 || !final.pem.open || final.pem.pos != 1 {
+		t.Errorf("final model: selection %d, PEM view %v of #%d; want #1 with its PEM", final.chain.sel, final.pem.open, final.pem.pos)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -58,14 +58,14 @@ type blockingInspector struct {
 	reports map[string]*inspect.Report
 }
 
-func (b *blockingInspector) inspect(ctx context.Context, target string, progress func(inspect.Progress)) inspect.Report {
+func (b *blockingInspector) inspect(ctx context.Context, target string, progress func(inspect.Progress)) (inspect.Report, error) {
 	progress(inspect.Progress{Target: target, Step: "cipher suites", Done: 12, Total: 37})
 	select {
 	case <-b.release:
 	case <-ctx.Done():
-		return inspect.Report{Target: target, Verdict: inspect.VerdictError, Error: ctx.Err().Error()}
+		return inspect.Report{Target: target, Verdict: inspect.VerdictError, Error: ctx.Err().Error()}, ctx.Err()
 	}
-	return *b.reports[target]
+	return *b.reports[target], nil
 }
 
 // TestProgramTargets runs several targets: the list shows progress while
@@ -73,9 +73,9 @@ func (b *blockingInspector) inspect(ctx context.Context, target string, progress
 func TestProgramTargets(t *testing.T) {
 	t.Parallel()
 	b := &blockingInspector{release: make(chan struct{}), reports: map[string]*inspect.Report{
-		"hooks.example.com:443":  passingReport(),
-		"chain-out-of-order.pem": outOfOrderReport(),
-		"down.example.com:443":   errorReport(),
+		"hooks.example.com:443":  passingReport(t),
+		"chain-out-of-order.pem": outOfOrderReport(t),
+		"down.example.com:443":   errorReport(t),
 	}}
 	m := NewModel(context.Background(), Config{
 		Targets: []string{"hooks.example.com:443", "chain-out-of-order.pem", "down.example.com:443"},
@@ -87,7 +87,7 @@ func TestProgramTargets(t *testing.T) {
 	teatest.WaitFor(t, tm.Output(), contains("FAIL 1", "ERROR", "PASS"), waitLong)
 	tm.Send(keyMsg("down"))
 	tm.Send(keyMsg("enter"))
-	teatest.WaitFor(t, tm.Output(), contains("chain.order", "not on the path"), waitLong)
+	teatest.WaitFor(t, tm.Output(), contains("chain.order", "fix:"), waitLong)
 	tm.Send(keyMsg("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	if final.state != stateTarget || final.cur != 1 {
@@ -100,7 +100,7 @@ func TestRun(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	f := &fakeInspector{reports: map[string]*inspect.Report{"hooks.example.com:443": passingReport()}}
+	f := &fakeInspector{reports: map[string]*inspect.Report{"hooks.example.com:443": passingReport(t)}}
 	var out bytes.Buffer
 	reports, err := Run(ctx, Config{Targets: []string{"hooks.example.com:443"}, Inspect: f.inspect}, strings.NewReader("q"), &out)
 	if err != nil {

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"unicode"
-
-	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -17,104 +15,79 @@ const (
 	promptExport            // the file to write the chain to
 )
 
-// prompt is the one-line text input at the bottom of the screen. It is a
-// small line editor rather than bubbles' textinput, which would pull in a
-// system-clipboard package this module does not carry; pasting works
-// through the terminal's bracketed paste.
+// maxPromptLen bounds what may be typed or pasted into a prompt.
+const maxPromptLen = 4096
+
+// prompt is the one-line question at the bottom of the screen: bubbles'
+// textinput, with the terminal's real cursor and the usual readline keys.
+//
+// textinput reads the system clipboard on ctrl+v through
+// github.com/atotto/clipboard, which runs xclip, xsel or wl-paste. That
+// binding is disabled: pasting goes through the terminal's own bracketed
+// paste, which works over SSH too and runs nothing. The package's init
+// looks those programs up on PATH (a handful of stat calls), which the
+// first-frame benchmark includes.
 type prompt struct {
 	kind  promptKind
-	label string
-	value []rune
-	pos   int // cursor, in runes
+	input textinput.Model
+}
+
+func newPrompt() prompt {
+	in := textinput.New()
+	in.CharLimit = maxPromptLen
+	in.SetVirtualCursor(false)
+	in.KeyMap.Paste.SetEnabled(false)
+	return prompt{input: in}
 }
 
 func (p prompt) active() bool { return p.kind != promptNone }
 
-// start asks a question with a proposed answer, the cursor at its end.
-func (p *prompt) start(kind promptKind, label, value string) tea.Cmd {
-	p.kind, p.label = kind, label
-	p.value = []rune(value)
-	p.pos = len(p.value)
-	return nil
+// start asks a question: label is the prompt ("inspect: "), value a
+// proposed answer with the cursor at its end, placeholder what shows
+// while the line is empty.
+func (p *prompt) start(kind promptKind, label, value, placeholder string) tea.Cmd {
+	p.kind = kind
+	p.input.Prompt = label
+	p.input.Placeholder = placeholder
+	p.input.SetValue(value)
+	p.input.CursorEnd()
+	return p.input.Focus()
 }
 
 // stop closes the prompt and returns what was typed.
 func (p *prompt) stop() string {
-	v := string(p.value)
-	*p = prompt{}
+	v := p.input.Value()
+	p.kind = promptNone
+	p.input.Reset()
+	p.input.Blur()
 	return v
 }
 
-// update edits the line: printable keys insert, and the usual readline
-// keys move and delete.
+// update edits the line.
 func (p *prompt) update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case tea.PasteMsg:
-		p.insert(msg.Content)
-	case tea.KeyPressMsg:
-		k := defaultLineKeys()
-		switch {
-		case key.Matches(msg, k.Left):
-			p.pos = max(0, p.pos-1)
-		case key.Matches(msg, k.Right):
-			p.pos = min(len(p.value), p.pos+1)
-		case key.Matches(msg, k.Home):
-			p.pos = 0
-		case key.Matches(msg, k.End):
-			p.pos = len(p.value)
-		case key.Matches(msg, k.Backspace):
-			if p.pos > 0 {
-				p.value = append(p.value[:p.pos-1], p.value[p.pos:]...)
-				p.pos--
-			}
-		case key.Matches(msg, k.Delete):
-			if p.pos < len(p.value) {
-				p.value = append(p.value[:p.pos], p.value[p.pos+1:]...)
-			}
-		case key.Matches(msg, k.KillStart):
-			p.value, p.pos = p.value[p.pos:], 0
-		case key.Matches(msg, k.KillEnd):
-			p.value = p.value[:p.pos]
-		case key.Matches(msg, k.KillWord):
-			i := p.pos
-			for i > 0 && p.value[i-1] == ' ' {
-				i--
-			}
-			for i > 0 && p.value[i-1] != ' ' {
-				i--
-			}
-			p.value = append(p.value[:i], p.value[p.pos:]...)
-			p.pos = i
-		case msg.Mod&^tea.ModShift == 0:
-			p.insert(msg.Text)
-		}
-	}
-	return nil
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd
 }
 
-// insert adds text at the cursor, leaving out control characters (a
-// pasted newline included).
-func (p *prompt) insert(s string) {
-	var rs []rune
-	for _, r := range s {
-		if !mustEscape(r) && unicode.IsPrint(r) {
-			rs = append(rs, r)
-		}
+// setStyles styles the prompt for the background, or plainly without
+// colour.
+func (p *prompt) setStyles(st styles, isDark, colour bool) {
+	s := textinput.DefaultStyles(isDark)
+	if !colour {
+		s = textinput.Styles{Cursor: s.Cursor}
 	}
-	if len(rs) == 0 || len(p.value)+len(rs) > 4096 {
-		return
-	}
-	p.value = append(p.value[:p.pos], append(rs, p.value[p.pos:]...)...)
-	p.pos += len(rs)
+	s.Focused.Prompt = st.title
+	p.input.SetStyles(s)
 }
 
-// view is the prompt line fitted to w columns, scrolled so the cursor is
-// visible, and the column of the cursor.
-func (p prompt) view(st styles, w int) (string, int) {
-	label := st.title.Render(p.label)
-	room := max(1, w-ansi.StringWidth(p.label)-1)
-	from := max(0, p.pos-room+1)
-	to := min(len(p.value), from+room)
-	shown := string(p.value[from:to])
-	return label + shown, ansi.StringWidth(p.label) + ansi.StringWidth(string(p.value[from:p.pos]))
+// view is the prompt line fitted to w columns and the column of the
+// cursor.
+func (p *prompt) view(w int) (string, int) {
+	p.input.SetWidth(max(1, w-ansi.StringWidth(p.input.Prompt)-1))
+	x := 0
+	if c := p.input.Cursor(); c != nil {
+		x = c.Position.X
+	}
+	return p.input.View(), x
 }

@@ -12,10 +12,12 @@ import (
 )
 
 // Inspector runs one inspection of the target argument and reports
-// progress; supplied by main (it parses and dials — ui never does). It must
-// honour ctx: the interface cancels it when the user quits or inspects the
-// same target again. progress is safe for concurrent use and never blocks.
-type Inspector func(ctx context.Context, target string, progress func(inspect.Progress)) inspect.Report
+// progress; supplied by main (it parses and dials — ui never does). It
+// returns the report and, when the inspection could not run, the error,
+// as [inspect.InspectArg] does. It must honour ctx: the interface cancels
+// it when the user quits or inspects the same target again. progress is
+// safe for concurrent use and never blocks.
+type Inspector func(ctx context.Context, target string, progress func(inspect.Progress)) (inspect.Report, error)
 
 // Config is what the interface needs from main.
 type Config struct {
@@ -36,7 +38,8 @@ type Config struct {
 	FixChain func(ctx context.Context, r *inspect.Report) (*inspect.FixedChain, []byte, error)
 	// Policy and Store name the policy and the trust store in the header
 	// before the first report arrives.
-	Policy, Store string
+	Policy string
+	Store  inspect.StoreInfo
 	// Feed, when set, delivers reports made elsewhere (chainscope listen:
 	// one per client that connects); each joins the list as it arrives,
 	// and nothing is inspected from the interface (o and r are off).

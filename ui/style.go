@@ -23,6 +23,9 @@ type styles struct {
 	pending  lipgloss.Style // spinner and progress text
 
 	badgePass, badgeFail, badgeError lipgloss.Style
+
+	// links allows OSC 8 hyperlinks: escape sequences are welcome.
+	links bool
 }
 
 // newStyles builds the styles for a dark or light background. With color
@@ -62,6 +65,7 @@ func newStyles(isDark, colour bool) styles {
 		badgePass:  s.Bold(true).Foreground(lipgloss.Black).Background(green),
 		badgeFail:  s.Bold(true).Foreground(onBad).Background(lipgloss.Red),
 		badgeError: s.Bold(true).Foreground(onBad).Background(lipgloss.Magenta),
+		links:      true,
 	}
 }
 

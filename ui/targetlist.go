@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -15,13 +17,16 @@ type target struct {
 	pending  bool
 	progress inspect.Progress
 	report   *inspect.Report
-	treeW    int // the width of the report's chain tree, for the layout
+	hints    []string // what to try, when the inspection could not run
+	treeW    int      // the width of the report's chain tree, for the layout
 	cancel   func()
 }
 
-// targetList is the list of targets with their verdicts.
+// targetList is the list of targets with their verdicts, in the order
+// given or, on request, failures first.
 type targetList struct {
-	sel int
+	sel           int // the selected row
+	failuresFirst bool
 	// empty is what an empty list says; "" means the default.
 	empty string
 }
@@ -31,35 +36,98 @@ func (l targetList) move(delta, n int) targetList {
 	return l
 }
 
+// order lists the targets' indexes in the order the rows show them:
+// as given, or errors, then failures, then warnings, pending and passes.
+func (l targetList) order(ts []target) []int {
+	idx := make([]int, len(ts))
+	for i := range idx {
+		idx[i] = i
+	}
+	if l.failuresFirst {
+		slices.SortStableFunc(idx, func(a, b int) int { return rank(ts[a]) - rank(ts[b]) })
+	}
+	return idx
+}
+
+// rank orders targets for "failures first".
+func rank(t target) int {
+	r := t.report
+	switch {
+	case t.pending || r == nil:
+		return 3
+	case r.Verdict == inspect.VerdictError:
+		return 0
+	case r.Verdict == inspect.VerdictFail:
+		return 1
+	case countStatus(r, inspect.StatusWarn) > 0:
+		return 2
+	}
+	return 4
+}
+
+// target is the index of the selected target, or -1 without targets.
+func (l targetList) target(ts []target) int {
+	o := l.order(ts)
+	if l.sel < 0 || l.sel >= len(o) {
+		return -1
+	}
+	return o[l.sel]
+}
+
+// selectTarget selects the row of target i.
+func (l targetList) selectTarget(ts []target, i int) targetList {
+	if j := slices.Index(l.order(ts), i); j >= 0 {
+		l.sel = j
+	}
+	return l
+}
+
+// toggleFailuresFirst switches the order, keeping the same target selected.
+func (l targetList) toggleFailuresFirst(ts []target) targetList {
+	i := l.target(ts)
+	l.failuresFirst = !l.failuresFirst
+	return l.selectTarget(ts, i)
+}
+
 // view draws the list into w×h; spin is the current spinner frame.
 func (l targetList) view(ts []target, st styles, spin string, w, h int) []string {
-	out := []string{paneTitle(st, fmt.Sprintf("Targets · %d", len(ts)), w, true)}
-	var lines []string
+	title := fmt.Sprintf("Targets · %d", len(ts))
+	if l.failuresFirst {
+		title += " · failures first"
+	}
+	out := []string{paneTitle(st, title, w, true)}
 	if len(ts) == 0 {
 		empty := "no targets: press o to inspect one"
 		if l.empty != "" {
 			empty = Sanitize(l.empty)
 		}
-		lines = append(lines, st.dim.Render("  "+empty))
+		return block(append(out, st.dim.Render("  "+empty)), w, h)
 	}
-	for i, t := range ts {
+	nameW := 0
+	for _, t := range ts {
+		nameW = max(nameW, ansi.StringWidth(Sanitize(t.name)))
+	}
+	nameW = min(nameW, max(20, w*2/5))
+	var lines []string
+	for row, i := range l.order(ts) {
+		t := ts[i]
 		var badge, note string
 		switch {
 		case t.pending:
 			badge = st.pending.Render(spin + " …")
-			note = st.pending.Render(progressText(t.progress))
+			note = st.pending.Render(ProgressText(t.progress))
 		case t.report == nil:
 			badge = st.dim.Render("- none")
 		default:
 			r := t.report
 			badge = st.status(verdictStatus(r.Verdict)).Render(statusSymbol(verdictStatus(r.Verdict)) + " " + shortVerdict(r))
-			note = listNote(r)
+			note = listNote(r, st)
 		}
-		line := fmt.Sprintf("%s  %s", fit(badge, 9), Sanitize(t.name))
+		line := fit(badge, 9) + "  " + fit(truncateLeft(Sanitize(t.name), nameW), nameW)
 		if note != "" {
-			line += "  " + st.dim.Render(note)
+			line += "  " + note
 		}
-		if i == l.sel {
+		if row == l.sel {
 			// Highlight the plain text: inner colours would end the
 			// reverse video at their first reset.
 			lines = append(lines, "▸ "+st.selected.Render(ansi.Strip(line)))
@@ -67,8 +135,8 @@ func (l targetList) view(ts []target, st styles, spin string, w, h int) []string
 			lines = append(lines, "  "+line)
 		}
 	}
-	off := scrollTo(0, l.sel, l.sel, len(lines), h-1)
-	return block(append(out, lines[off:]...), w, h)
+	off := scrollAround(0, l.sel, l.sel, len(lines), h-1)
+	return block(append(out, window(st, lines, off, h-1, "")...), w, h)
 }
 
 // shortVerdict is "PASS", "FAIL 2" or "ERROR".
@@ -84,27 +152,19 @@ func shortVerdict(r *inspect.Report) string {
 	return "?"
 }
 
-// listNote is the second column of the list: the error, the failing
-// checks, or the warnings.
-func listNote(r *inspect.Report) string {
-	switch r.Verdict {
-	case inspect.VerdictError:
+// listNote is the last column of the list: the error, or the failing and
+// warning checks, each id in normal weight after its coloured symbol.
+func listNote(r *inspect.Report, st styles) string {
+	if r.Verdict == inspect.VerdictError {
 		return Sanitize(r.Error)
 	}
 	var ids []string
 	for _, s := range []inspect.Status{inspect.StatusFail, inspect.StatusWarn} {
 		for _, c := range r.Checks {
 			if c.Status == s {
-				ids = append(ids, statusSymbol(s)+" "+Sanitize(c.ID))
+				ids = append(ids, st.mark(s)+" "+Sanitize(c.ID))
 			}
 		}
 	}
-	note := ""
-	for i, id := range ids {
-		if i > 0 {
-			note += "  "
-		}
-		note += id
-	}
-	return note
+	return strings.Join(ids, "  ")
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"chainscope/inspect"
 )
 
@@ -15,6 +17,11 @@ type TextOptions struct {
 	// without NO_COLOR, or --color=always. When false the report holds no
 	// escape sequence at all.
 	Color bool
+	// Width wraps each line at this many columns, at spaces, with a
+	// hanging indent under the text the line is about (the caller passes
+	// the terminal's width). Zero writes one line per item, unwrapped,
+	// for pipes and files.
+	Width int
 }
 
 // labelWidth is the width of the key column of the text report.
@@ -35,8 +42,10 @@ func WriteText(w io.Writer, r *inspect.Report, opt TextOptions) error {
 			b.WriteString("\n")
 		}
 		for _, l := range lines {
-			b.WriteString(l)
-			b.WriteString("\n")
+			for _, wl := range hangingWrap(l, opt.Width) {
+				b.WriteString(wl)
+				b.WriteString("\n")
+			}
 		}
 	}
 	section(headerLines(r, st))
@@ -76,8 +85,8 @@ func headerLines(r *inspect.Report, st styles) []string {
 		add("servername", st.dim.Render("(none)"))
 	}
 	add("policy", Sanitize(r.Policy))
-	if r.Trust.Store != "" {
-		add("trust store", Sanitize(r.Trust.Store))
+	if s := reportStore(r); s != "" {
+		add("trust store", s)
 	}
 	if !r.EvaluatedAt.IsZero() {
 		add("evaluated at", r.EvaluatedAt.UTC().Format("2006-01-02T15:04:05Z07:00"))
@@ -103,7 +112,7 @@ func tlsLines(t *inspect.TLSInfo, st styles, w int) []string {
 	if t.KeyExchange != "" {
 		add("key exchange", Sanitize(t.KeyExchange))
 	}
-	add("versions", versionsLine(t.Versions, st))
+	add("versions", wrapItems(versionItems(t.Versions, st), "  ", w-labelWidth)...)
 	if t.ALPN != "" {
 		add("ALPN", Sanitize(t.ALPN))
 	}
@@ -120,9 +129,9 @@ func tlsLines(t *inspect.TLSInfo, st styles, w int) []string {
 	return lines
 }
 
-// versionsLine is "✗ TLS 1.0  ✗ TLS 1.1  ✓ TLS 1.2  ✓ TLS 1.3": ✓ accepted,
-// ✗ refused, - not probed.
-func versionsLine(v map[string]bool, st styles) string {
+// versionItems are "✗ TLS 1.0", "✗ TLS 1.1", "✓ TLS 1.2", "✓ TLS 1.3": ✓
+// accepted, ✗ refused, - not probed.
+func versionItems(v map[string]bool, st styles) []string {
 	keys := probedVersions
 	for _, k := range versionKeys(v) {
 		if !slices.Contains(keys, k) {
@@ -141,7 +150,26 @@ func versionsLine(v map[string]bool, st styles) string {
 			parts = append(parts, st.dim.Render(statusSymbol(inspect.StatusFail)+" "+Sanitize(k)))
 		}
 	}
-	return strings.Join(parts, "  ")
+	return parts
+}
+
+// wrapItems joins items with sep into lines of at most w columns, never
+// breaking inside an item ("✓ TLS 1.3" stays whole); w <= 0 is one line.
+func wrapItems(items []string, sep string, w int) []string {
+	var lines []string
+	cur := ""
+	for _, it := range items {
+		switch {
+		case cur == "":
+			cur = it
+		case w > 0 && ansi.StringWidth(cur+sep+it) > w:
+			lines = append(lines, cur)
+			cur = it
+		default:
+			cur += sep + it
+		}
+	}
+	return append(lines, cur)
 }
 
 // clientAuthLines describe the server's CertificateRequest.

@@ -16,13 +16,13 @@ func TestWriteText(t *testing.T) {
 		report *inspect.Report
 		color  bool
 	}{
-		{"text-pass", passingReport(), false},
-		{"text-pass-color", passingReport(), true},
-		{"text-out-of-order", outOfOrderReport(), false},
-		{"text-missing-intermediate", missingIntermediateReport(), false},
-		{"text-error", errorReport(), false},
-		{"text-mtls", mtlsReport(), false},
-		{"text-hostile", hostileReport(), false},
+		{"text-pass", passingReport(t), false},
+		{"text-pass-color", passingReport(t), true},
+		{"text-out-of-order", outOfOrderReport(t), false},
+		{"text-missing-intermediate", missingIntermediateReport(t), false},
+		{"text-error", errorReport(t), false},
+		{"text-mtls", mtlsReport(t), false},
+		{"text-hostile", hostileReport(t), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,7 +48,7 @@ func TestWriteTextHostile(t *testing.T) {
 	t.Parallel()
 	for _, color := range []bool{false, true} {
 		var b bytes.Buffer
-		if err := WriteText(&b, hostileReport(), TextOptions{Color: color}); err != nil {
+		if err := WriteText(&b, hostileReport(t), TextOptions{Color: color}); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -71,7 +71,7 @@ func TestWriteTextHostile(t *testing.T) {
 func TestWriteTextDeterministic(t *testing.T) {
 	t.Parallel()
 	var a, b bytes.Buffer
-	r := outOfOrderReport()
+	r := outOfOrderReport(t)
 	if err := WriteText(&a, r, TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestWriteTextDeterministic(t *testing.T) {
 	if a.String() != b.String() {
 		t.Errorf("WriteText() is not deterministic")
 	}
-	if !strings.Contains(a.String(), "expires 2026-12-21, 20 days") {
+	if !strings.Contains(a.String(), "expires 2026-08-01, 153 days") {
 		t.Errorf("WriteText() does not count days from EvaluatedAt:\n%s", a.String())
 	}
 }
@@ -94,7 +94,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 
 func TestWriteTextError(t *testing.T) {
 	t.Parallel()
-	err := WriteText(failingWriter{}, passingReport(), TextOptions{})
+	err := WriteText(failingWriter{}, passingReport(t), TextOptions{})
 	if !errors.Is(err, errDiskFull) {
 		t.Errorf("WriteText(failing writer) = %v, want %v", err, errDiskFull)
 	}
@@ -107,11 +107,11 @@ func TestVerdictText(t *testing.T) {
 		report *inspect.Report
 		want   string
 	}{
-		{"pass", passingReport(), "PASS"},
-		{"pass with warning", mtlsReport(), "PASS (1 warning)"},
-		{"fail one", outOfOrderReport(), "FAIL (1 of 10 checks fails)"},
-		{"fail two", missingIntermediateReport(), "FAIL (2 of 10 checks fail)"},
-		{"error", errorReport(), "ERROR: dial down.example.com:443: connect: connection refused"},
+		{"pass", passingReport(t), "PASS"},
+		{"pass with warning", fixture(t, "testdata/chain-duplicate.pem"), "PASS (1 warning)"},
+		{"fail one", outOfOrderReport(t), "FAIL (1 of 10 checks fails)"},
+		{"fail two", missingIntermediateReport(t), "FAIL (2 of 10 checks fail)"},
+		{"error", errorReport(t), "ERROR: connect down.example.test:443: connection refused"},
 	}
 	for _, tt := range tests {
 		if got := verdictText(tt.report); got != tt.want {

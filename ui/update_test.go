@@ -52,7 +52,7 @@ type fakeInspector struct {
 	ctxs    []context.Context
 }
 
-func (f *fakeInspector) inspect(ctx context.Context, target string, progress func(inspect.Progress)) inspect.Report {
+func (f *fakeInspector) inspect(ctx context.Context, target string, progress func(inspect.Progress)) (inspect.Report, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, target)
 	f.ctxs = append(f.ctxs, ctx)
@@ -61,14 +61,14 @@ func (f *fakeInspector) inspect(ctx context.Context, target string, progress fun
 	progress(inspect.Progress{Target: target, Step: "policy handshake"})
 	progress(inspect.Progress{Target: target, Step: "versions", Done: 2, Total: 4})
 	if !ok {
-		return *errorReport()
+		return inspect.Report{Target: target, Verdict: inspect.VerdictError, Error: "no such fixture"}, errors.New("no such fixture")
 	}
-	return *r
+	return *r, nil
 }
 
 func TestInspectionFlow(t *testing.T) {
 	t.Parallel()
-	f := &fakeInspector{reports: map[string]*inspect.Report{"hooks.example.com:443": passingReport()}}
+	f := &fakeInspector{reports: map[string]*inspect.Report{"hooks.example.com:443": passingReport(t)}}
 	m := NewModel(context.Background(), Config{Targets: []string{"hooks.example.com:443"}, Inspect: f.inspect})
 	defer m.cancel()
 	msgs := run(m, m.Init())
@@ -103,7 +103,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	if m.targets[0].id == old {
 		t.Fatalf("r did not hand out a new request id")
 	}
-	m.Update(reportMsg{id: old, report: *errorReport()})
+	m.Update(reportMsg{id: old, report: *errorReport(t)})
 	if m.targets[0].report != nil {
 		t.Errorf("a stale report was taken: %+v", m.targets[0].report)
 	}
@@ -113,7 +113,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	if m.targets[0].progress.Step == "stale" {
 		t.Errorf("a stale progress step was shown")
 	}
-	deliver(m, 0, passingReport())
+	deliver(m, 0, passingReport(t))
 	if m.targets[0].report == nil || m.targets[0].pending {
 		t.Errorf("the current report was not taken")
 	}
@@ -178,7 +178,7 @@ func TestListNavigation(t *testing.T) {
 func TestOpenNewTarget(t *testing.T) {
 	t.Parallel()
 	m := newTestModel(t, 80, 24, "a.example:443")
-	deliver(m, 0, passingReport())
+	deliver(m, 0, passingReport(t))
 	press(m, "o")
 	if !m.prompt.active() {
 		t.Fatal("o did not open the prompt")
@@ -218,8 +218,8 @@ func TestExport(t *testing.T) {
 		wantOrder []int
 		wantFile  string
 	}{
-		{"as presented", passingReport(), []int{0, 1, 2}, "hooks.example.com_443-chain.pem"},
-		{"reordered", outOfOrderReport(), []int{0, 2, 1}, "chain-out-of-order-fixed.pem"},
+		{"as presented", passingReport(t), []int{0, 1}, "example.test_443-chain.pem"},
+		{"reordered", outOfOrderReport(t), []int{0, 2, 1}, "real-bing.com-2026-out-of-order-fixed.pem"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,7 +237,7 @@ func TestExport(t *testing.T) {
 			m.Init()
 			deliver(m, 0, tt.report)
 			press(m, "e")
-			if v := string(m.prompt.value); v != tt.wantFile {
+			if v := m.prompt.input.Value(); v != tt.wantFile {
 				t.Errorf("proposed file name = %q, want %q", v, tt.wantFile)
 			}
 			run(m, press(m, "enter"))
@@ -266,7 +266,7 @@ func TestExportError(t *testing.T) {
 	})
 	defer m.cancel()
 	m.Init()
-	deliver(m, 0, passingReport())
+	deliver(m, 0, passingReport(t))
 	press(m, "e")
 	run(m, press(m, "enter"))
 	if !strings.Contains(m.status, "permission denied") || !strings.Contains(m.status, "✗") {
@@ -277,43 +277,54 @@ func TestExportError(t *testing.T) {
 func TestCopyPEM(t *testing.T) {
 	t.Parallel()
 	m := newTestModel(t, 80, 24, "hooks.example.com:443")
-	deliver(m, 0, passingReport())
+	deliver(m, 0, passingReport(t))
 	cmd := press(m, "j", "y")
 	if cmd == nil {
 		t.Fatal("y returned no command")
 	}
-	if got, want := cmd(), tea.SetClipboard(passingReport().Chain[1].PEM)(); got != want {
+	if got, want := cmd(), tea.SetClipboard(passingReport(t).Chain[1].PEM)(); got != want {
 		t.Errorf("y = %#v, want the clipboard set to the PEM of #1", got)
 	}
-	press(m, "j", "j", "y") // the store root was not presented
-	if !strings.Contains(m.status, "nothing to copy") {
-		t.Errorf("y on the store root: status %q, want nothing to copy", m.status)
+	// The store root was not presented: y does nothing there, and the
+	// footer does not offer it.
+	if cmd := press(m, "j", "y"); cmd != nil || strings.Contains(frame(m), "y copy") {
+		t.Errorf("y on the store root: command %v, footer %q; want neither", cmd, lastLine(frame(m)))
 	}
+}
+
+// lastLine is the footer of a frame.
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	return lines[len(lines)-1]
 }
 
 func TestFocusAndScroll(t *testing.T) {
 	t.Parallel()
-	m := newTestModel(t, 120, 24, "hooks.example.com:443")
-	deliver(m, 0, passingReport())
-	press(m, "tab", "tab")
-	if m.focus != focusDetails {
-		t.Fatalf("tab tab: focus %v, want details", m.focus)
+	m := newTestModel(t, 120, 24, bingOutOfOrder)
+	deliver(m, 0, outOfOrderReport(t))
+	if m.focus != focusChecks || m.checks.sel != 2 {
+		t.Fatalf("opened on focus %v, check %d; want chain.order, the first failing check", m.focus, m.checks.sel)
 	}
+	press(m, "shift+tab") // to the chain: the details follow the certificate
+	if m.focus != focusTree || !strings.HasPrefix(m.details.title, "Certificate #0") {
+		t.Fatalf("shift+tab: focus %v, details %q; want the chain and certificate #0", m.focus, m.details.title)
+	}
+	press(m, "shift+tab") // to the details, which keep their subject
 	press(m, "j", "j")
-	if off := m.details.vp.YOffset(); off != 2 {
-		t.Errorf("j j in the details: offset %d, want 2", off)
+	if m.focus != focusDetails || m.details.off != 2 || !strings.HasPrefix(m.details.title, "Certificate #0") {
+		t.Errorf("shift+tab j j: focus %v, offset %d, details %q; want the details of #0 scrolled by 2", m.focus, m.details.off, m.details.title)
 	}
 	m.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-	if off := m.details.vp.YOffset(); off <= 2 {
-		t.Errorf("mouse wheel down: offset %d, want more than 2", off)
+	if m.details.off <= 2 {
+		t.Errorf("mouse wheel down: offset %d, want more than 2", m.details.off)
 	}
 	press(m, "shift+tab", "j")
-	if m.focus != focusChecks || m.checks.sel != 1 {
-		t.Errorf("shift+tab j: focus %v, check %d, want the second check", m.focus, m.checks.sel)
+	if m.focus != focusChecks || m.checks.sel != 3 || m.details.title != "Check chain.complete" {
+		t.Errorf("shift+tab j: focus %v, check %d, details %q; want chain.complete", m.focus, m.checks.sel, m.details.title)
 	}
-	press(m, "tab", "tab", "j")
-	if m.chain.sel != 1 || m.details.vp.YOffset() != 0 {
-		t.Errorf("selecting #1: selection %d, offset %d, want #1 from the top", m.chain.sel, m.details.vp.YOffset())
+	press(m, "shift+tab", "j")
+	if m.chain.sel != 1 || m.details.off != 0 || !strings.HasPrefix(m.details.title, "Certificate #1") {
+		t.Errorf("selecting #1: selection %d, offset %d, details %q; want #1 from the top", m.chain.sel, m.details.off, m.details.title)
 	}
 }
 
@@ -331,7 +342,9 @@ func TestBackgroundColor(t *testing.T) {
 	}
 }
 
-var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
+// sgr matches what the interface may write itself: colour sequences, and
+// OSC 8 hyperlinks whose target holds no control character.
+var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m|\x1b\]8;;[^\x00-\x1f\x7f]*(\x07|\x1b\\)`)
 
 // TestViewHostile checks that escape sequences and bidi controls from a
 // certificate or server never reach the terminal through the interface.
@@ -341,7 +354,7 @@ func TestViewHostile(t *testing.T) {
 		m := NewModel(context.Background(), Config{Targets: []string{"evil.example:443"}, NoColor: noColor})
 		m.Init()
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		deliver(m, 0, hostileReport())
+		deliver(m, 0, hostileReport(t))
 		var views []string
 		for _, keys := range [][]string{nil, {"tab", "tab"}, {"t"}, {"t", "tab", "j"}, {"p"}, {"down", "down", "down"}} {
 			press(m, keys...)
@@ -370,14 +383,9 @@ func TestViewHostile(t *testing.T) {
 func TestViewSizes(t *testing.T) {
 	t.Parallel()
 	for _, size := range [][2]int{{1, 1}, {20, 5}, {40, 10}, {99, 24}, {100, 24}, {100, 12}, {250, 70}} {
-		for _, sc := range scenarios {
-			targets := sc.targets
-			if targets == nil {
-				targets = []string{"hooks.example.com:443"}
-			}
-			m := newTestModel(t, size[0], size[1], targets...)
-			sc.setup(m)
-			for _, k := range []string{"", "tab", "tab", "tab", "j", "p", "t", "?"} {
+		for _, sc := range append(append([]scenario(nil), firstFrames...), interactions...) {
+			m := newScenarioModel(t, sc, size[0], size[1])
+			for _, k := range []string{"", "tab", "tab", "tab", "j", "p", "right", "esc", "t", "s", "?"} {
 				if k != "" {
 					press(m, k)
 				}
@@ -422,9 +430,9 @@ func TestExportFixChain(t *testing.T) {
 		written bool
 		status  string
 	}{
-		{"repaired", nil, true, "wrote 2 certificates to chain-out-of-order-fixed.pem: presented #0, caIssuers http://ca.test/int.crt"},
+		{"repaired", nil, true, "wrote 2 certificates to real-bing.com-2026-out-of-order-fixed.pem: presented #0, caIssuers http://ca.test/int.crt"},
 		{"still fails", &inspect.StillFailsError{Checks: []string{"chain.complete"}, Detail: "an issuer is missing"}, false,
-			"chain-out-of-order-fixed.pem not written: the repaired chain still fails chain.complete: an issuer is missing"},
+			"real-bing.com-2026-out-of-order-fixed.pem not written: the repaired chain still fails chain.complete: an issuer is missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -447,7 +455,7 @@ func TestExportFixChain(t *testing.T) {
 			})
 			defer m.cancel()
 			m.Init()
-			deliver(m, 0, outOfOrderReport())
+			deliver(m, 0, outOfOrderReport(t))
 			press(m, "e")
 			run(m, press(m, "enter"))
 			if written != tt.written {

@@ -11,17 +11,27 @@ import (
 	"chainscope/inspect"
 )
 
-// wideWidth is the width from which the panes sit side by side.
+// wideWidth is the width from which the details may sit beside the chain
+// and the checks.
 const wideWidth = 100
 
+// minDetailsW is the narrowest the details pane gets beside the others.
+const minDetailsW = 40
+
 // View draws the whole screen: two header lines, the body and one footer
-// line, in the alternate screen with the mouse wheel reported.
+// line, in the alternate screen with the mouse wheel reported. Nothing is
+// drawn until the terminal's size is known, so that the first frame is
+// laid out for the real screen.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	content := ""
+	if m.sized {
+		content = m.render()
+	}
+	v := tea.NewView(content)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	if m.prompt.active() {
-		_, x := m.prompt.view(m.st, max(m.width, 20))
+		_, x := m.prompt.view(max(m.width, 20))
 		v.Cursor = tea.NewCursor(x, max(m.height, 5)-1)
 	}
 	return v
@@ -29,7 +39,7 @@ func (m *Model) View() tea.View {
 
 func (m *Model) render() string {
 	w, h := max(m.width, 20), max(m.height, 5)
-	lines := block(m.header(), w, 2)
+	lines := block(m.header(w), w, 2)
 	bodyH := h - 3
 	switch {
 	case m.help.ShowAll:
@@ -43,10 +53,12 @@ func (m *Model) render() string {
 	return strings.Join(lines, "\n")
 }
 
-// fullHelp lists every key that acts now, the groups of the key map in
-// two rows so that it fits 80 columns.
+// fullHelp lists every key that acts where the help was opened, the
+// groups of the key map in two rows so that it fits 80 columns.
 func (m *Model) fullHelp(w int) []string {
-	groups := m.keys.FullHelp()
+	s := m.situation()
+	s.help = false
+	groups := m.keys.forSituation(s).FullHelp()
 	out := []string{paneTitle(m.st, "Keys", w, true), ""}
 	for _, row := range [][][]key.Binding{groups[:2], groups[2:]} {
 		if v := m.help.FullHelpView(row); v != "" {
@@ -57,85 +69,126 @@ func (m *Model) fullHelp(w int) []string {
 	return append(out, m.st.dim.Render("  ? or esc closes this help"))
 }
 
-// header is the target and its verdict, then the names of the servername,
-// policy and trust store.
-func (m *Model) header() []string {
+// header is the verdict, what it amounts to and the target on the first
+// line (the target's name gives way first when the width runs out), then
+// the servername, policy and trust store.
+func (m *Model) header(w int) []string {
 	st := m.st
 	if m.state == stateList || len(m.targets) == 0 {
-		first := st.title.Render("chainscope") + "  " + plural(len(m.targets), "target")
-		pending := 0
+		var tally Tally
 		for _, t := range m.targets {
 			if t.pending {
-				pending++
+				tally.Add(nil)
+			} else {
+				tally.Add(t.report)
 			}
 		}
-		if pending > 0 {
-			first += st.pending.Render(fmt.Sprintf("  %s %d pending", m.spin.View(), pending))
+		first := st.title.Render("chainscope") + "  " + tally.text(st)
+		if tally.Pending > 0 {
+			first += "  " + st.pending.Render(m.spin.View())
 		}
-		return []string{first, m.names(nil)}
+		return []string{first, m.names(nil, w)}
 	}
 	t := m.targets[m.cur]
 	r := t.report
-	if r == nil {
-		return []string{st.pending.Render(m.spin.View()) + "  " + st.title.Render(Sanitize(t.name)) + "  " +
-			st.pending.Render(progressText(t.progress)), m.names(nil)}
-	}
-	var first string
+	name := Sanitize(t.name)
+	var lead, tail string
 	switch {
+	case r == nil:
+		lead = st.pending.Render(m.spin.View()) + "  "
+		tail = "  " + st.pending.Render(ProgressText(t.progress))
+	case r.Verdict == inspect.VerdictFail:
+		lead = st.badge(r) + "  " + strings.TrimSuffix(strings.TrimPrefix(verdictText(r), "FAIL ("), ")") + st.dim.Render(" · ")
+	case r.Verdict == inspect.VerdictPass:
+		lead = st.badge(r) + "  " + statusCounts(r) + st.dim.Render(" · ")
 	default:
-		first = st.badge(r) + "  " + st.title.Render(Sanitize(t.name))
-		switch r.Verdict {
-		case inspect.VerdictFail:
-			first += "  " + strings.TrimSuffix(strings.TrimPrefix(verdictText(r), "FAIL ("), ")")
-		case inspect.VerdictError:
-			first += "  " + st.fail.Render(Sanitize(r.Error))
-		case inspect.VerdictPass:
-			first += "  " + statusCounts(r)
-		}
+		lead = st.badge(r) + "  " + st.fail.Render("could not inspect") + st.dim.Render(" · ")
 	}
-	if t.pending {
-		first += "  " + st.pending.Render(m.spin.View()+" "+progressText(t.progress))
+	if t.pending && r != nil {
+		tail = "  " + st.pending.Render(m.spin.View()+" "+ProgressText(t.progress))
 	}
-	return []string{first, m.names(r)}
+	room := w - ansi.StringWidth(lead) - ansi.StringWidth(tail)
+	if ansi.StringWidth(name) > room {
+		name = truncateLeft(name, max(room, 8))
+	}
+	return []string{lead + st.title.Render(name) + tail, m.names(r, w)}
+}
+
+// truncateLeft keeps the end of s within w columns: "…out-of-order.pem".
+func truncateLeft(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n <= w {
+		return s
+	}
+	return "…" + ansi.Cut(s, n-w+1, n)
 }
 
 // names is the second header line: servername, policy and trust store,
 // from the report when there is one, else from the configuration.
-func (m *Model) names(r *inspect.Report) string {
+func (m *Model) names(r *inspect.Report, w int) string {
 	st := m.st
-	policy, store, server := m.cfg.Policy, m.cfg.Store, ""
+	policy, store, server := m.cfg.Policy, StoreLabel(m.cfg.Store), ""
 	if r != nil {
 		policy, server = r.Policy, Sanitize(r.ServerName)
-		if r.Trust.Store != "" {
-			store = r.Trust.Store
+		if s := reportStore(r); s != "" {
+			store = s
 		}
 		if r.TLS != nil && r.TLS.Version != "" {
 			server += st.dim.Render(" · ") + Sanitize(r.TLS.Version)
 		}
 	}
-	var parts []string
-	if server != "" {
-		parts = append(parts, st.label.Render("servername ")+server)
+	line := func(labels bool, sep string) string {
+		var parts []string
+		for _, p := range [][2]string{{"servername ", server}, {"policy ", Sanitize(policy)}, {"store ", store}} {
+			if p[1] == "" {
+				continue
+			}
+			if labels {
+				p[1] = st.label.Render(p[0]) + p[1]
+			}
+			parts = append(parts, p[1])
+		}
+		return strings.Join(parts, st.dim.Render(sep))
 	}
-	if policy != "" {
-		parts = append(parts, st.label.Render("policy ")+Sanitize(policy))
+	// The labels give way first when the width runs out.
+	if l := line(true, "  │  "); ansi.StringWidth(l) <= w {
+		return l
 	}
-	if store != "" {
-		parts = append(parts, st.label.Render("store ")+Sanitize(store))
-	}
-	return strings.Join(parts, st.dim.Render("  │  "))
+	return line(false, " │ ")
 }
 
-// footer is the prompt, the outcome of the last action, or the short help.
+// footer is the prompt, the outcome of the last action, or the keys that
+// act now: as many as fit, most useful first, and always "? help" and
+// "q quit" at the end.
 func (m *Model) footer(w int) string {
 	switch {
 	case m.prompt.active():
-		line, _ := m.prompt.view(m.st, w)
+		line, _ := m.prompt.view(w)
 		return line
 	case m.status != "":
 		return m.status
 	}
-	return m.help.ShortHelpView(m.keys.ShortHelp())
+	k := m.keys
+	h := m.help
+	h.SetWidth(0) // fitted here, keeping help and quit
+	var always []key.Binding
+	for _, b := range []key.Binding{k.Help, k.Quit} {
+		if b.Enabled() {
+			always = append(always, b)
+		}
+	}
+	var shown []key.Binding
+	for _, b := range k.shortHelp(m.situation().fixChain) {
+		if !b.Enabled() {
+			continue
+		}
+		try := append(append(append([]key.Binding(nil), shown...), b), always...)
+		if ansi.StringWidth(h.ShortHelpView(try)) > w {
+			break
+		}
+		shown = append(shown, b)
+	}
+	return h.ShortHelpView(append(shown, always...))
 }
 
 // geometry is the size of each pane of the open target.
@@ -146,9 +199,13 @@ type geometry struct {
 	detailsW, detailsH int
 }
 
-// geometry lays the open target out: side by side from wideWidth columns
-// (chain over checks on the left, details on the right), stacked below
-// (chain on top; under it the checks, the details, or both when they fit).
+// geometry lays the open target out. From wideWidth columns the details
+// sit on the right, the chain over the checks on the left, the left
+// column as wide as the tree (within bounds) and the chain as tall as it.
+// Below, the panes stack: the chain on top and under it the checks with
+// the selected one opened in place (checks focused), or the details of
+// what is selected (chain or details focused); the chain gives way to
+// what is focused.
 func (m *Model) geometry() geometry {
 	w, bodyH := max(m.width, 20), max(m.height, 5)-3
 	t := m.targets[m.cur]
@@ -158,48 +215,116 @@ func (m *Model) geometry() geometry {
 	if r != nil && len(r.Checks) > 0 {
 		checksWant = len(r.Checks) + 1
 	}
-	if w >= wideWidth {
-		leftW := min(max(t.treeW, 58), w*11/20)
+	// Side by side when the tree fits beside a details pane of useful
+	// width (or the screen is very wide); stacked otherwise, where the tree
+	// gets the whole width.
+	if w >= wideWidth && (w-t.treeW-1 >= minDetailsW || w >= 2*wideWidth-60) {
+		leftW := max(min(max(t.treeW, checkIDWidth+42), w-minDetailsW-1), 40)
 		chainH := max(min(treeH, bodyH-min(checksWant, bodyH/2)), min(3, bodyH))
 		return geometry{wide: true, leftW: leftW, chainH: chainH, checksH: bodyH - chainH,
 			detailsW: w - leftW - 1, detailsH: bodyH}
 	}
-	chainH := min(treeH, max(3, bodyH*2/5), bodyH)
-	if m.focus == focusTree {
-		chainH = min(treeH, max(3, bodyH*2/5, bodyH-checksWant), bodyH)
-	}
-	rest := bodyH - chainH
-	g := geometry{chainH: chainH, detailsW: w}
+	g := geometry{detailsW: w}
 	switch m.focus {
 	case focusChecks:
-		g.checksH = rest
-	case focusDetails:
-		g.detailsH = rest
-	default:
-		g.checksH = min(checksWant, rest)
-		g.detailsH = rest - g.checksH
-		if g.detailsH < 4 {
-			g.checksH, g.detailsH = rest, 0
+		expanded := checksWant
+		if r != nil && m.checks.sel < len(r.Checks) {
+			c := r.Checks[m.checks.sel]
+			expanded += len(checkDetailLines(c, m.st, w-4, m.fixHint(r, c)))
 		}
+		g.chainH = min(treeH, max(3, bodyH-expanded))
+		g.checksH = bodyH - g.chainH
+	case focusDetails:
+		g.chainH = min(treeH, 3)
+		g.detailsH = bodyH - g.chainH
+	default:
+		// The chain whole when it fits in half, then the checks, closed,
+		// when the details still get a few lines; else the details.
+		g.chainH = min(treeH, max(3, bodyH/2))
+		rest := bodyH - g.chainH
+		if rest-checksWant >= 4 {
+			g.checksH = checksWant
+		}
+		g.detailsH = rest - g.checksH
 	}
 	return g
 }
 
-// targetBody draws the panes of the open target.
+// targetBody draws the open target: its panes, the PEM view, the error
+// screen, or the inspection in flight.
 func (m *Model) targetBody(w, h int) []string {
+	t := m.targets[m.cur]
+	r := t.report
+	switch {
+	case r == nil:
+		return block(m.pendingBody(t, w), w, h)
+	case len(r.Chain) == 0 && r.Verdict == inspect.VerdictError:
+		return block(m.errorBody(t, w), w, h)
+	case m.pem.open:
+		return m.pem.view(r, m.st, w, h)
+	}
 	g := m.geometry()
-	r := m.targets[m.cur].report
 	colW := w
 	if g.wide {
 		colW = g.leftW
 	}
 	left := m.chain.view(r, m.st, colW, g.chainH, m.focus == focusTree)
-	left = append(left, m.checks.view(r, m.st, colW, g.checksH, m.focus == focusChecks)...)
+	checksMarked := m.focus == focusChecks || m.subject == focusChecks && m.details.kind == showSelection
+	fixHint := ""
+	if m.checks.sel < len(r.Checks) {
+		fixHint = m.fixHint(r, r.Checks[m.checks.sel])
+	}
+	left = append(left, m.checks.view(r, m.st, colW, g.checksH, m.focus == focusChecks, checksMarked, !g.wide, fixHint)...)
 	details := m.details.view(m.st, g.detailsW, g.detailsH, m.focus == focusDetails)
 	if g.wide {
-		return block(beside(left, details, m.st.dim.Render("│")), w, h)
+		return block(beside(block(left, colW, h), details, m.st.dim.Render("│")), w, h)
 	}
 	return block(append(left, details...), w, h)
+}
+
+// pendingBody is the screen of a target whose first report is on its way.
+func (m *Model) pendingBody(t target, w int) []string {
+	lines := []string{"", "  " + m.st.pending.Render(m.spin.View()) + " " + m.st.title.Render("inspecting "+Sanitize(t.name))}
+	for _, l := range wrap(ProgressText(t.progress), w-6) {
+		lines = append(lines, "    "+m.st.pending.Render(l))
+	}
+	return lines
+}
+
+// errorBody is the screen of a target that could not be inspected: the
+// error and what to try, large, without the checks that did not run.
+func (m *Model) errorBody(t target, w int) []string {
+	st := m.st
+	r := t.report
+	lines := []string{""}
+	msg := r.Error
+	if msg == "" {
+		msg = "the inspection could not run"
+	}
+	for i, l := range sanitizeLines(msg) {
+		for j, wl := range wrap(l, w-6) {
+			lead := "    "
+			if i == 0 && j == 0 {
+				lead = "  " + st.fail.Render(statusSymbol(inspect.StatusFail)) + " "
+			}
+			lines = append(lines, lead+st.fail.Render(wl))
+		}
+	}
+	for _, h := range t.hints {
+		lines = append(lines, "")
+		for i, wl := range wrap(Sanitize(h), w-10) {
+			label := "          "
+			if i == 0 {
+				label = "    " + st.title.Render("hint:") + " "
+			}
+			lines = append(lines, label+wl)
+		}
+	}
+	keys := "r inspects again · o inspects another target"
+	if len(m.targets) > 1 {
+		keys += " · esc shows all targets"
+	}
+	return append(lines, "", "    "+st.dim.Render(keys))
 }
 
 // contentWidth is the width the chain tree of r would like.

@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Limits bound what a file may hold.
@@ -23,6 +25,36 @@ const (
 
 // ErrTooLarge is returned for input over [MaxSize].
 var ErrTooLarge = fmt.Errorf("larger than %d MiB", MaxSize>>20)
+
+// Sentinels for what a file holds instead of certificates; test for them
+// with errors.Is. The error itself names the file and the block.
+var (
+	// ErrFormat reports content that is no certificate file: neither PEM
+	// nor DER, malformed PEM or DER, a malformed certificate, nothing at
+	// all.
+	ErrFormat = errors.New("not a certificate file")
+	// ErrPrivateKey reports a PEM file that holds a private key and no
+	// certificate: a key file given where its certificate was meant.
+	ErrPrivateKey = errors.New("a private key, not a certificate")
+)
+
+// contentError is an error about a file's content that matches one
+// sentinel with errors.Is and keeps its cause, with a message of its own.
+type contentError struct {
+	msg      string
+	sentinel error
+	cause    error
+}
+
+func (e *contentError) Error() string        { return e.msg }
+func (e *contentError) Is(target error) bool { return target == e.sentinel }
+func (e *contentError) Unwrap() error        { return e.cause }
+
+// formatErrorf is fmt.Errorf for an error matching [ErrFormat].
+func formatErrorf(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return &contentError{msg: err.Error(), sentinel: ErrFormat, cause: errors.Unwrap(err)}
+}
 
 // File is what a certificate file holds.
 type File struct {
@@ -61,6 +93,7 @@ func Parse(name string, data []byte) (*File, error) {
 
 func parsePEM(name string, data []byte) (*File, error) {
 	f := &File{}
+	var types []string // of every block, for the error when none is a certificate
 	rest := data
 	for n := 1; ; n++ {
 		i := bytes.Index(rest, beginMarker)
@@ -70,9 +103,10 @@ func parsePEM(name string, data []byte) (*File, error) {
 		rest = rest[i:]
 		b, after := pem.Decode(rest)
 		if b == nil {
-			return nil, fmt.Errorf("%s: block %d: malformed PEM (bad base64, headers or END line)", name, n)
+			return nil, formatErrorf("%s: block %d: malformed PEM (bad base64, headers or END line)", name, n)
 		}
 		rest = after
+		types = append(types, blockType(b.Type))
 		switch b.Type {
 		case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
 		default:
@@ -90,14 +124,25 @@ func parsePEM(name string, data []byte) (*File, error) {
 		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, fmt.Errorf("%s: block %d: malformed certificate: %w", name, n, err)
+			return nil, formatErrorf("%s: block %d: malformed certificate: %w", name, n, err)
 		}
 		f.Certificates = append(f.Certificates, c)
 	}
 	if len(f.Certificates) == 0 {
-		return nil, fmt.Errorf("%s: no certificate in the PEM blocks", name)
+		return nil, noCertificate(name, types)
 	}
 	return f, nil
+}
+
+// noCertificate is the error for PEM blocks of which none is a
+// certificate: a key file is called a key.
+func noCertificate(name string, types []string) error {
+	for _, t := range types {
+		if strings.HasSuffix(t, "PRIVATE KEY") {
+			return &contentError{msg: fmt.Sprintf("%s: this is a private key (%s), not a certificate", name, t), sentinel: ErrPrivateKey}
+		}
+	}
+	return formatErrorf("%s: no certificate among its PEM blocks (%s)", name, strings.Join(types, ", "))
 }
 
 // blockType shows a block type without letting odd bytes through.
@@ -116,10 +161,10 @@ func blockType(t string) string {
 
 func parseDER(name string, data []byte) (*File, error) {
 	if len(bytes.TrimRight(data, "\r\n\t ")) == 0 {
-		return nil, fmt.Errorf("%s: empty: no PEM block or DER certificate", name)
+		return nil, formatErrorf("%s: empty: no PEM block or DER certificate", name)
 	}
 	if data[0] != 0x30 {
-		return nil, fmt.Errorf("%s: neither PEM nor DER (no -----BEGIN line, first byte 0x%02x)", name, data[0])
+		return nil, formatErrorf("%s: neither PEM nor DER (no -----BEGIN line, first byte 0x%02x)", name, data[0])
 	}
 	f := &File{}
 	// Trailing white space (a newline an editor added) is allowed after the
@@ -128,14 +173,14 @@ func parseDER(name string, data []byte) (*File, error) {
 	for n := 1; len(bytes.TrimRight(data, "\r\n\t ")) > 0; n++ {
 		der := firstSequence(data)
 		if der == nil {
-			return nil, fmt.Errorf("%s: certificate %d: malformed DER (truncated or bad length)", name, n)
+			return nil, formatErrorf("%s: certificate %d: malformed DER (truncated or bad length)", name, n)
 		}
 		if len(f.Certificates) == MaxCertificates {
 			return nil, fmt.Errorf("%s: more than %d certificates", name, MaxCertificates)
 		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, fmt.Errorf("%s: certificate %d: malformed certificate: %w", name, n, err)
+			return nil, formatErrorf("%s: certificate %d: malformed certificate: %w", name, n, err)
 		}
 		f.Certificates = append(f.Certificates, c)
 		data = data[len(der):]

@@ -22,26 +22,30 @@ func TestParse(t *testing.T) {
 	badCert := append(testpki.PEM(leaf), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{0x30, 0x03, 0x02, 0x01, 0x01}})...)
 	concatDER := append(append([]byte{}, leaf.Cert.Raw...), root.Cert.Raw...)
 
+	csr := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: []byte("csr")})
 	tests := []struct {
-		name    string
-		data    []byte
-		certs   int
-		skipped int
-		err     string
+		name     string
+		data     []byte
+		certs    int
+		skipped  int
+		err      string
+		sentinel error // the error matches it with errors.Is
 	}{
-		{"pem one", testpki.PEM(leaf), 1, 0, ""},
-		{"pem chain", chain, 2, 0, ""},
-		{"text around blocks", append(append([]byte("subject=CN=leaf\nissuer=CN=root\n"), chain...), "trailing words\n"...), 2, 0, ""},
-		{"crlf", crlf, 2, 0, ""},
-		{"key block skipped", append(append([]byte{}, chain...), keyBlock...), 2, 1, ""},
-		{"der one", leaf.Cert.Raw, 1, 0, ""},
-		{"der concatenated", concatDER, 2, 0, ""},
-		{"broken base64", broken, 0, 0, "x.pem: block 2: malformed PEM"},
-		{"malformed certificate", badCert, 0, 0, "x.pem: block 2: malformed certificate"},
-		{"empty", nil, 0, 0, "x.pem: empty"},
-		{"garbage", []byte("\x00\x01binary garbage"), 0, 0, "x.pem: neither PEM nor DER"},
-		{"truncated der", leaf.Cert.Raw[:100], 0, 0, "x.pem: certificate 1: malformed DER"},
-		{"only a key", keyBlock, 0, 0, "x.pem: no certificate"},
+		{"pem one", testpki.PEM(leaf), 1, 0, "", nil},
+		{"pem chain", chain, 2, 0, "", nil},
+		{"text around blocks", append(append([]byte("subject=CN=leaf\nissuer=CN=root\n"), chain...), "trailing words\n"...), 2, 0, "", nil},
+		{"crlf", crlf, 2, 0, "", nil},
+		{"key block skipped", append(append([]byte{}, chain...), keyBlock...), 2, 1, "", nil},
+		{"der one", leaf.Cert.Raw, 1, 0, "", nil},
+		{"der concatenated", concatDER, 2, 0, "", nil},
+		{"broken base64", broken, 0, 0, "x.pem: block 2: malformed PEM", ErrFormat},
+		{"malformed certificate", badCert, 0, 0, "x.pem: block 2: malformed certificate", ErrFormat},
+		{"empty", nil, 0, 0, "x.pem: empty", ErrFormat},
+		{"garbage", []byte("\x00\x01binary garbage"), 0, 0, "x.pem: neither PEM nor DER", ErrFormat},
+		{"truncated der", leaf.Cert.Raw[:100], 0, 0, "x.pem: certificate 1: malformed DER", ErrFormat},
+		{"only a key", keyBlock, 0, 0, "x.pem: this is a private key (PRIVATE KEY), not a certificate", ErrPrivateKey},
+		{"a request and a key", append(append([]byte{}, csr...), keyBlock...), 0, 0, "x.pem: this is a private key", ErrPrivateKey},
+		{"only a request", csr, 0, 0, "x.pem: no certificate among its PEM blocks (CERTIFICATE REQUEST)", ErrFormat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +54,9 @@ func TestParse(t *testing.T) {
 			if tt.err != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
 					t.Fatalf("Parse() error = %v, want prefix %q", err, tt.err)
+				}
+				if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
+					t.Errorf("Parse() error = %v, want it to match %v", err, tt.sentinel)
 				}
 				return
 			}

@@ -16,6 +16,8 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"golang.org/x/crypto/x509roots/fallback/bundle"
 )
@@ -36,6 +38,15 @@ type Store struct {
 	// Version says how fresh the store is: the module version of the
 	// embedded bundle, or the file it was read from.
 	Version string
+	// Module and ModuleVersion name the Go module the embedded Mozilla
+	// roots come from; empty for other stores.
+	Module, ModuleVersion string
+	// File is the bundle file a system or file store was read from.
+	File string
+	// Date is the day the roots are from, YYYY-MM-DD: the commit date of
+	// the Mozilla bundle's pseudo-version, or the modification date of
+	// the system bundle; empty when unknown or for a file store.
+	Date    string
 	roots   []*Root
 	history *History
 	// bySubject indexes roots by raw subject, for issuer look-ups.
@@ -121,7 +132,13 @@ func Mozilla() (*Store, error) {
 		}
 		roots = append(roots, &Root{Cert: c, Constraint: r.Constraint})
 	}
-	s := New("mozilla", bundleVersion(), roots)
+	module, version := bundleVersion()
+	label := bundleModule + " (version unknown)"
+	if version != "" {
+		label = module + " " + version
+	}
+	s := New("mozilla", label, roots)
+	s.Module, s.ModuleVersion, s.Date = module, version, pseudoVersionDate(version)
 	h, err := MozillaHistory()
 	if err != nil {
 		return nil, err
@@ -130,18 +147,40 @@ func Mozilla() (*Store, error) {
 	return s, nil
 }
 
-func bundleVersion() string {
+// bundleVersion returns the module the embedded roots come from and its
+// version, from the build information; the version is empty when unknown.
+func bundleVersion() (module, version string) {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Path == bundleModule {
 				if d.Replace != nil {
 					d = d.Replace
 				}
-				return d.Path + " " + d.Version
+				return d.Path, d.Version
 			}
 		}
 	}
-	return bundleModule + " (version unknown)"
+	return bundleModule, ""
+}
+
+// pseudoVersionDate returns the commit date of a Go pseudo-version
+// ("v0.0.0-20261030153154-30a33513ff6d" is 2026-10-30), or "" for a
+// release version. The form is Go's (go.dev/ref/mod#pseudo-versions): the
+// second-to-last dash-separated part ends in a 14-digit UTC timestamp.
+func pseudoVersionDate(v string) string {
+	parts := strings.Split(strings.TrimSuffix(v, "+incompatible"), "-")
+	if len(parts) < 3 {
+		return ""
+	}
+	ts := parts[len(parts)-2]
+	if i := strings.LastIndexByte(ts, '.'); i >= 0 {
+		ts = ts[i+1:] // vX.Y.(Z+1)-0.yyyymmddhhmmss-hash
+	}
+	t, err := time.Parse("20060102150405", ts)
+	if err != nil {
+		return ""
+	}
+	return t.Format("2006-01-02")
 }
 
 // systemFiles and systemDirs are where Debian, Fedora, Alpine and the BSDs
@@ -167,15 +206,17 @@ func System() (*Store, error) {
 		if err != nil {
 			continue
 		}
-		version := f
+		version, date := f, ""
 		if fi, err := os.Stat(f); err == nil {
-			version += " of " + fi.ModTime().UTC().Format("2006-01-02")
+			date = fi.ModTime().UTC().Format("2006-01-02")
+			version += " of " + date
 		}
 		s, err := parseBundle("system", version, f, data)
 		if err != nil {
 			return nil, err
 		}
 		if s.Len() > 0 {
+			s.File, s.Date = f, date
 			return s, nil
 		}
 	}
@@ -210,6 +251,7 @@ func LoadFile(path string) (*Store, error) {
 	if s.Len() == 0 {
 		return nil, fmt.Errorf("roots %s: no PEM certificate found", path)
 	}
+	s.File = path
 	return s, nil
 }
 

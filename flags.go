@@ -1,0 +1,280 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the parsed command line of an inspection.
+type config struct {
+	json, text  bool
+	color       string
+	policy      string
+	roots       string
+	serverName  string
+	at          time.Time // zero: now
+	timeout     time.Duration
+	ciphers     bool
+	clientCert  string
+	clientKey   string
+	concurrency int
+	perHost     int
+	input       string
+	version     bool
+	as          string // server or client: how a file's chain is judged
+	targets     []string
+	// --fix-chain FILE and where missing intermediates may come from.
+	fixChain           string
+	intermediates      string
+	fetchIntermediates bool
+}
+
+// usageError is bad usage: exit status 2, the message and a hint.
+type usageError struct {
+	msg  string
+	hint string // empty: see --help
+}
+
+func (e usageError) Error() string { return e.msg }
+
+// errHelp asks for the usage text.
+var errHelp = errors.New("help requested")
+
+// newFlagSet declares the flags of an inspection into cfg. The flag
+// package is the registry and the parser of each value; parseArgs walks
+// the arguments itself so that every mistake is said in plain words. Each
+// value that can be wrong says what it wants.
+func newFlagSet(cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet("chainscope", flag.ContinueOnError)
+	fs.BoolVar(&cfg.json, "json", false, "")
+	fs.BoolVar(&cfg.text, "text", false, "")
+	cfg.color = "auto"
+	fs.Func("color", "", func(s string) error {
+		switch s {
+		case "auto", "always", "never":
+			cfg.color = s
+			return nil
+		}
+		return errors.New("want auto, always or never")
+	})
+	fs.StringVar(&cfg.policy, "policy", "pagerduty", "")
+	fs.StringVar(&cfg.roots, "roots", "", "")
+	fs.StringVar(&cfg.serverName, "servername", "", "")
+	fs.Func("at", "", func(s string) error {
+		t, err := parseTime(s)
+		cfg.at = t
+		return err
+	})
+	cfg.timeout = 10 * time.Second
+	fs.Func("timeout", "", func(s string) error {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New("want a duration with its unit, such as 10s, 1m30s or 500ms")
+		case d <= 0:
+			return errors.New("want a positive duration, such as 10s")
+		}
+		cfg.timeout = d
+		return nil
+	})
+	fs.BoolVar(&cfg.ciphers, "ciphers", false, "")
+	fs.StringVar(&cfg.clientCert, "client-cert", "", "")
+	fs.StringVar(&cfg.clientKey, "client-key", "", "")
+	cfg.concurrency, cfg.perHost = 8, 5
+	fs.Func("concurrency", "", positiveInt(&cfg.concurrency))
+	fs.Func("per-host", "", positiveInt(&cfg.perHost))
+	fs.StringVar(&cfg.input, "input", "", "")
+	fs.BoolVar(&cfg.version, "version", false, "")
+	fs.StringVar(&cfg.fixChain, "fix-chain", "", "")
+	fs.StringVar(&cfg.intermediates, "intermediates", "", "")
+	fs.BoolVar(&cfg.fetchIntermediates, "fetch-intermediates", false, "")
+	cfg.as = "server"
+	fs.Func("as", "", func(s string) error {
+		if s != "server" && s != "client" {
+			return errors.New("want server or client")
+		}
+		cfg.as = s
+		return nil
+	})
+	return fs
+}
+
+func positiveInt(p *int) func(string) error {
+	return func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return errors.New("want a whole number, 1 or more")
+		}
+		*p = n
+		return nil
+	}
+}
+
+// wants says what a flag that was given no value expects.
+var wants = map[string]string{
+	"color":         "auto, always or never",
+	"policy":        "a policy name (pagerduty) or a policy file",
+	"roots":         "mozilla, system or a PEM file of roots",
+	"servername":    "a host name",
+	"at":            "a date (2026-01-15) or an RFC 3339 time",
+	"timeout":       "a duration such as 10s",
+	"client-cert":   "a PEM certificate file",
+	"client-key":    "a PEM key file",
+	"concurrency":   "a whole number, 1 or more",
+	"per-host":      "a whole number, 1 or more",
+	"input":         "a file of targets, one per line",
+	"as":            "server or client",
+	"fix-chain":     "the file to write the repaired chain to",
+	"intermediates": "a PEM file of intermediates",
+}
+
+// parseArgs reads the flags and targets of an inspection. Flags may come
+// before, between or after the targets; "--" ends the flags. A flag is
+// -name or --name, its value the next argument or after "=". Every error
+// is a usageError naming the flag and what it wants.
+func parseArgs(args []string) (*config, error) {
+	cfg := &config{}
+	fs := newFlagSet(cfg)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			cfg.targets = append(cfg.targets, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			cfg.targets = append(cfg.targets, a) // "-" is standard input
+			continue
+		}
+		body := strings.TrimPrefix(a[1:], "-")
+		name, value, hasValue := strings.Cut(body, "=")
+		if name == "" || name[0] == '-' || name[0] == '=' {
+			return nil, usageError{msg: fmt.Sprintf("%q is not a flag: flags are written --name or --name=value", a)}
+		}
+		if name == "h" || name == "help" {
+			return nil, errHelp
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			return nil, unknownFlag(fs, name)
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			if !hasValue {
+				value = "true"
+			}
+			if _, err := strconv.ParseBool(value); err != nil {
+				return nil, usageError{msg: fmt.Sprintf("--%s=%s: want --%s alone, or =true or =false", name, value, name)}
+			}
+		} else if !hasValue {
+			if i+1 == len(args) {
+				return nil, usageError{msg: fmt.Sprintf("--%s needs a value: %s", name, wants[name])}
+			}
+			i++
+			value = args[i]
+		}
+		if err := fs.Set(name, value); err != nil {
+			return nil, usageError{msg: fmt.Sprintf("--%s %s: %v", name, quoteIfNeeded(value), err)}
+		}
+	}
+	switch {
+	case cfg.json && cfg.text:
+		return nil, usageError{msg: "--json and --text exclude each other: choose one"}
+	case (cfg.clientCert == "") != (cfg.clientKey == ""):
+		return nil, usageError{msg: "--client-cert and --client-key go together: give both"}
+	}
+	return cfg, nil
+}
+
+// quoteIfNeeded quotes a value that would not read back as one word.
+func quoteIfNeeded(v string) string {
+	if v == "" || strings.ContainsAny(v, " \t\"'") || strconv.Quote(v) != `"`+v+`"` {
+		return strconv.Quote(v)
+	}
+	return v
+}
+
+// unknownFlag names a flag that does not exist and the closest one that
+// does, when one is a typo away.
+func unknownFlag(fs *flag.FlagSet, name string) error {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	sort.Strings(names)
+	best, bestD := "", 3 // suggest only what a typo or two away
+	for _, n := range names {
+		d := editDistance(name, n)
+		if len(name) >= 3 && strings.HasPrefix(n, name) {
+			d = min(d, 1) // an abbreviation
+		}
+		if d < bestD {
+			best, bestD = n, d
+		}
+	}
+	e := usageError{msg: "unknown flag --" + name}
+	if best != "" {
+		e.msg += ": did you mean --" + best + "?"
+	}
+	return e
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// parseTime reads --at: RFC 3339, or a date meaning midnight UTC.
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errors.New("want a date (2026-01-15) or an RFC 3339 time (2026-01-15T10:00:00Z)")
+}
+
+// maxInputTargets bounds --input.
+const maxInputTargets = 1_000_000
+
+// readTargets reads the targets of --input: one per line, # comments.
+func readTargets(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--input %s: %w", path, withoutPath(err))
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if len(out) == maxInputTargets {
+			return nil, fmt.Errorf("--input %s: more than %d targets", path, maxInputTargets)
+		}
+		out = append(out, line)
+	}
+	return out, nil
+}
