@@ -153,10 +153,10 @@ func markTimeout(err error) error {
 	return err
 }
 
-// silentError is a handshake that ran out of time because the server went
-// silent: said once ("127.0.0.1:443: no ServerHello within 10s"), without
-// the layers of context and I/O errors under it, which stay reachable with
-// errors.Is (it matches [ErrTimeout] too).
+// silentError is a handshake that ran out of time, the server silent or
+// too slow: said once ("127.0.0.1:443: no complete ServerHello within the
+// 10s timeout"), without the layers of context and I/O errors under it,
+// which stay reachable with errors.Is (it matches [ErrTimeout] too).
 type silentError struct {
 	addr    string
 	timeout time.Duration
@@ -169,10 +169,11 @@ func (e *silentError) Error() string {
 	if !ok {
 		name = "answer"
 	}
+	d := e.timeout.Round(time.Millisecond)
 	if name == "ServerHello" {
-		return fmt.Sprintf("%s: no ServerHello within %s: the server accepted the connection and did not answer the ClientHello", e.addr, e.timeout)
+		return fmt.Sprintf("%s: no complete ServerHello within the %s timeout", e.addr, d)
 	}
-	return fmt.Sprintf("%s: no %s within %s: the server answered the ClientHello, then stopped in the middle of its flight", e.addr, name, e.timeout)
+	return fmt.Sprintf("%s: no complete %s within the %s timeout (the ServerHello came, then the flight stalled)", e.addr, name, d)
 }
 
 func (e *silentError) Unwrap() error        { return e.err }

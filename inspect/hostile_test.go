@@ -61,7 +61,7 @@ var hostileCases = []struct {
 	{name: "unknown-version", flight: []string{"server_hello: unknown version 0x0305"}, msg: []string{"unknown version 0x0305"}},
 	{name: "unknown-suite", flight: []string{"cipher suite 0x1337, which the client did not offer"}, msg: []string{"cipher suite 0x1337, which the client did not offer"}},
 	{name: "alert-storm", flight: []string{"server sent warning alert unrecognized_name (112)"}, msg: []string{"no handshake showed a certificate chain"}},
-	{name: "dribble", flight: []string{"deadline exceeded"}, msg: []string{"deadline exceeded"}, is: os.ErrDeadlineExceeded},
+	{name: "dribble", flight: []string{"deadline exceeded"}, msg: []string{"no complete ServerHello within the"}, is: os.ErrDeadlineExceeded},
 	// Whether the half record is read before the reset arrives is up to
 	// the kernel: a reset, or a record cut short.
 	{name: "reset-mid-message", flight: []string{"connection reset", "EOF"}, msg: []string{"connection reset", "EOF"}},

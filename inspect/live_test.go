@@ -228,7 +228,7 @@ func TestLiveErrors(t *testing.T) {
 	}{
 		{"refused", closed, []error{syscall.ECONNREFUSED}, "connect " + closed + ": connection refused"},
 		{"not tls", httpLn.Addr().String(), []error{ErrNotTLS}, "not TLS"},
-		{"silent", silentLn.Addr().String(), []error{ErrTimeout}, "deadline"},
+		{"silent", silentLn.Addr().String(), []error{ErrTimeout}, "no complete ServerHello within the"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
