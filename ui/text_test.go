@@ -109,8 +109,8 @@ func TestVerdictText(t *testing.T) {
 	}{
 		{"pass", passingReport(t), "PASS"},
 		{"pass with warning", fixture(t, "testdata/chain-duplicate.pem"), "PASS (1 warning)"},
-		{"fail one", outOfOrderReport(t), "FAIL (1 of 10 checks fails)"},
-		{"fail two", missingIntermediateReport(t), "FAIL (2 of 10 checks fail)"},
+		{"fail one", outOfOrderReport(t), "FAIL (1 of 13 checks fails)"},
+		{"fail two", missingIntermediateReport(t), "FAIL (2 of 13 checks fail)"},
 		{"error", errorReport(t), "ERROR: connect down.example.test:443: connection refused"},
 	}
 	for _, tt := range tests {
