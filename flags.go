@@ -67,9 +67,12 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.roots, "roots", "", "")
 	fs.StringVar(&cfg.serverName, "servername", "", "")
 	fs.Func("at", "", func(s string) error {
-		t, err := parseTime(s)
+		t, ok := parseInstant(s)
+		if !ok {
+			return errWantTime
+		}
 		cfg.at = t
-		return err
+		return nil
 	})
 	cfg.timeout = 10 * time.Second
 	fs.Func("timeout", "", func(s string) error {
@@ -242,15 +245,28 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// parseTime reads --at: RFC 3339, or a date meaning midnight UTC.
-func parseTime(s string) (time.Time, error) {
+// errWantTime says what --at wants.
+var errWantTime = errors.New("want a date (2026-01-15) or an RFC 3339 time (2026-01-15T10:00:00Z)")
+
+// parseInstant reads --at: RFC 3339, or a date meaning midnight UTC.
+func parseInstant(s string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+		return t.UTC(), true
 	}
 	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
+		return t, true
 	}
-	return time.Time{}, errors.New("want a date (2026-01-15) or an RFC 3339 time (2026-01-15T10:00:00Z)")
+	return time.Time{}, false
+}
+
+// parseTime is parseInstant with an error that names the flag, for
+// subcommands that parse --at themselves.
+func parseTime(s string) (time.Time, error) {
+	t, ok := parseInstant(s)
+	if !ok {
+		return t, fmt.Errorf("--at %s: %w", quoteIfNeeded(s), errWantTime)
+	}
+	return t, nil
 }
 
 // maxInputTargets bounds --input.

@@ -90,10 +90,10 @@ func TestMTLSUsage(t *testing.T) {
 		{"argument", []string{"mtls", "nginx", "example.com"}, exitUsage, "takes no argument"},
 		{"unknown region", append([]string{"mtls", "nginx", "--region", "apac"}, senderPolicy...), exitUsage, `region "apac"`},
 		{"no chains", []string{"mtls", "nginx", "--policy", "testdata/policy-modern.json"}, exitUsage, "client_auth.chains"},
-		{"bad --at", []string{"mtls", "nginx", "--at", "soon"}, exitUsage, `--at "soon"`},
+		{"bad --at", []string{"mtls", "nginx", "--at", "soon"}, exitUsage, `--at soon: want a date`},
 		{"unwritable --ca-out", append([]string{"mtls", "nginx", "--ca-out", "/nonexistent/dir/ca.pem"}, senderPolicy...), exitError, "--ca-out"},
 		{"help", []string{"mtls", "--help"}, exitPass, ""},
-		{"bad --as", []string{"--as", "sender", "testdata/chain-ok.pem"}, exitUsage, `--as "sender"`},
+		{"bad --as", []string{"--as", "sender", "testdata/chain-ok.pem"}, exitUsage, `--as sender: want server or client`},
 		{"--as client on a host", append([]string{"--json", "--as", "client", "127.0.0.1:1"}, senderPolicy...), exitError, "chainscope listen"},
 	}
 	for _, tt := range tests {

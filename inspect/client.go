@@ -90,6 +90,8 @@ func judgeClient(r *Report, certs []*x509.Certificate, opts Options) error {
 	r.As = AsClient
 	store := clientStore(opts.Policy, chains)
 	r.Trust.Store = store.Label()
+	si := DescribeStore(store)
+	r.Trust.StoreInfo = &si
 	checks := clientSkips("not for a client chain")[:len(CheckIDs)]
 	if len(certs) == 0 {
 		c := newClientCheck(CheckClientIssuer)

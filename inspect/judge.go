@@ -115,14 +115,13 @@ func skipReason(r *Report, id string) string {
 
 // DescribeStore describes a trust store as data, for [Trust.StoreInfo].
 func DescribeStore(s *trust.Store) StoreInfo {
-	si := StoreInfo{Name: s.Name, Roots: s.Len(), Date: s.Date}
+	si := StoreInfo{Name: s.Name, Roots: s.Len(), Date: s.Date, File: s.File}
 	switch s.Name {
 	case "mozilla":
 		si.Module, si.Version = s.Module, s.ModuleVersion
 	case "system":
-		si.File = s.File
 	default:
-		si.Name, si.File, si.Date = "file", s.File, ""
+		si.Date = "" // a file's date says nothing about its roots
 	}
 	return si
 }

@@ -465,7 +465,8 @@ type FormerRoot struct {
 
 // StoreInfo describes a trust store as data, for front ends and scripts.
 type StoreInfo struct {
-	// Name is "mozilla" (embedded), "system" or "file".
+	// Name is "mozilla" (embedded), "system", "file", or "client" (the
+	// policy's client CAs, for --as client).
 	Name string `json:"name"`
 	// Module and Version name the Go module the embedded Mozilla roots
 	// come from ("golang.org/x/crypto/x509roots/fallback",

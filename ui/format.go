@@ -129,15 +129,19 @@ func StoreLabel(si inspect.StoreInfo) string {
 			return "system roots " + si.Date + " (" + n + ")"
 		}
 		return "system roots (" + n + ")"
+	case "file":
+		return "roots from " + Sanitize(si.File) + " (" + n + ")"
 	}
-	return "roots from " + Sanitize(si.File) + " (" + n + ")"
+	return ""
 }
 
 // reportStore is the store label of a report: from its store_info, else
-// the prose of trust.store.
+// (a store StoreLabel has no words for) the prose of trust.store.
 func reportStore(r *inspect.Report) string {
 	if r.Trust.StoreInfo != nil {
-		return StoreLabel(*r.Trust.StoreInfo)
+		if l := StoreLabel(*r.Trust.StoreInfo); l != "" {
+			return l
+		}
 	}
 	return Sanitize(r.Trust.Store)
 }
