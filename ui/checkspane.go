@@ -7,9 +7,48 @@ import (
 	"chainscope/inspect"
 )
 
-// checksPane lists every check with its status and a selected one.
+// checksPane lists every check with its status and a selected one: the
+// checks that ran in the report's order, then those skipped, which say
+// nothing about the target (a file's handshake checks, a client chain's
+// server checks), so that what matters comes first.
 type checksPane struct {
-	sel int
+	sel int // the selected row
+}
+
+// checkRows lists the indexes of r's checks in the order the pane shows
+// them: those that ran, then the skipped ones, each in report order.
+func checkRows(r *inspect.Report) []int {
+	rows := make([]int, 0, len(r.Checks))
+	for _, skipped := range []bool{false, true} {
+		for i, c := range r.Checks {
+			if (c.Status == inspect.StatusSkip) == skipped {
+				rows = append(rows, i)
+			}
+		}
+	}
+	return rows
+}
+
+// selected is the selected check of r.
+func (p checksPane) selected(r *inspect.Report) (inspect.Check, bool) {
+	if r == nil {
+		return inspect.Check{}, false
+	}
+	rows := checkRows(r)
+	if p.sel < 0 || p.sel >= len(rows) {
+		return inspect.Check{}, false
+	}
+	return r.Checks[rows[p.sel]], true
+}
+
+// selectIndex selects the row of check i of r.
+func (p checksPane) selectIndex(r *inspect.Report, i int) checksPane {
+	for row, j := range checkRows(r) {
+		if j == i {
+			p.sel = row
+		}
+	}
+	return p
 }
 
 func (p checksPane) move(delta, n int) checksPane {
@@ -35,7 +74,8 @@ func (p checksPane) view(r *inspect.Report, st styles, w, h int, focused, marked
 	}
 	var lines []string
 	from, to := 0, 0
-	for i, c := range r.Checks {
+	for i, ci := range checkRows(r) {
+		c := r.Checks[ci]
 		id := Sanitize(c.ID)
 		pad := strings.Repeat(" ", max(1, checkIDWidth-len(id)))
 		if marked && i == p.sel {

@@ -374,7 +374,7 @@ func (m *Model) place() {
 		for i, c := range r.Checks {
 			if c.Status == s {
 				m.focus, m.subject = focusChecks, focusChecks
-				m.checks.sel = i
+				m.checks = m.checks.selectIndex(r, i)
 				return
 			}
 		}
@@ -609,7 +609,7 @@ func (m *Model) detailsContent(w int) (key, title string, lines []string) {
 	case m.details.kind == showTLS:
 		return fmt.Sprintf("%d/tls", t.id), "TLS", tlsDetails(r, m.st, w)
 	case m.subject == focusChecks && m.checks.sel < len(r.Checks):
-		c := r.Checks[m.checks.sel]
+		c, _ := m.checks.selected(r)
 		title, lines = checkDetails(c, m.st, m.fixHint(r, c), w)
 		return fmt.Sprintf("%d/check/%d", t.id, m.checks.sel), title, lines
 	}

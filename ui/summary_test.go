@@ -76,7 +76,7 @@ func TestOpensOnTheFix(t *testing.T) {
 			{bingMissing, "fix: if CN=Microsoft TLS RSA Root G2"},
 		} {
 			m := newScenarioModel(t, one(tt.name), size[0], size[1])
-			if m.focus != focusChecks || m.targets[0].report.Checks[m.checks.sel].Status != inspect.StatusFail {
+			if c, _ := m.checks.selected(m.targets[0].report); m.focus != focusChecks || c.Status != inspect.StatusFail {
 				t.Errorf("%s at %v: focus %v on check %d, want the first failing check", tt.name, size, m.focus, m.checks.sel)
 			}
 			if f := frame(m); !strings.Contains(f, tt.fix) {

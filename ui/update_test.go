@@ -302,8 +302,8 @@ func TestFocusAndScroll(t *testing.T) {
 	t.Parallel()
 	m := newTestModel(t, 120, 24, bingOutOfOrder)
 	deliver(m, 0, outOfOrderReport(t))
-	if m.focus != focusChecks || m.checks.sel != 2 {
-		t.Fatalf("opened on focus %v, check %d; want chain.order, the first failing check", m.focus, m.checks.sel)
+	if c, _ := m.checks.selected(m.targets[0].report); m.focus != focusChecks || c.ID != inspect.CheckOrder {
+		t.Fatalf("opened on focus %v, check %q; want chain.order, the first failing check", m.focus, c.ID)
 	}
 	press(m, "shift+tab") // to the chain: the details follow the certificate
 	if m.focus != focusTree || !strings.HasPrefix(m.details.title, "Certificate #0") {
@@ -319,8 +319,8 @@ func TestFocusAndScroll(t *testing.T) {
 		t.Errorf("mouse wheel down: offset %d, want more than 2", m.details.off)
 	}
 	press(m, "shift+tab", "j")
-	if m.focus != focusChecks || m.checks.sel != 3 || m.details.title != "Check chain.complete" {
-		t.Errorf("shift+tab j: focus %v, check %d, details %q; want chain.complete", m.focus, m.checks.sel, m.details.title)
+	if c, _ := m.checks.selected(m.targets[0].report); m.focus != focusChecks || c.ID != inspect.CheckComplete || m.details.title != "Check chain.complete" {
+		t.Errorf("shift+tab j: focus %v, check %q, details %q; want chain.complete", m.focus, c.ID, m.details.title)
 	}
 	press(m, "shift+tab", "j")
 	if m.chain.sel != 1 || m.details.off != 0 || !strings.HasPrefix(m.details.title, "Certificate #1") {

@@ -228,8 +228,7 @@ func (m *Model) geometry() geometry {
 	switch m.focus {
 	case focusChecks:
 		expanded := checksWant
-		if r != nil && m.checks.sel < len(r.Checks) {
-			c := r.Checks[m.checks.sel]
+		if c, ok := m.checks.selected(r); ok {
 			expanded += len(checkDetailLines(c, m.st, w-4, m.fixHint(r, c)))
 		}
 		g.chainH = min(treeH, max(3, bodyH-expanded))
@@ -238,10 +237,12 @@ func (m *Model) geometry() geometry {
 		g.chainH = min(treeH, 3)
 		g.detailsH = bodyH - g.chainH
 	default:
-		// The chain whole when it fits in half, then the checks, closed,
-		// when the details still get a few lines; else the details.
+		// The chain whole when it fits in half, then the checks, closed;
+		// the details of the selected certificate get what is left when
+		// that is a few lines (tab gives them the screen otherwise).
 		g.chainH = min(treeH, max(3, bodyH/2))
 		rest := bodyH - g.chainH
+		g.checksH = rest
 		if rest-checksWant >= 4 {
 			g.checksH = checksWant
 		}
@@ -271,8 +272,8 @@ func (m *Model) targetBody(w, h int) []string {
 	left := m.chain.view(r, m.st, colW, g.chainH, m.focus == focusTree)
 	checksMarked := m.focus == focusChecks || m.subject == focusChecks && m.details.kind == showSelection
 	fixHint := ""
-	if m.checks.sel < len(r.Checks) {
-		fixHint = m.fixHint(r, r.Checks[m.checks.sel])
+	if c, ok := m.checks.selected(r); ok {
+		fixHint = m.fixHint(r, c)
 	}
 	left = append(left, m.checks.view(r, m.st, colW, g.checksH, m.focus == focusChecks, checksMarked, !g.wide, fixHint)...)
 	details := m.details.view(m.st, g.detailsW, g.detailsH, m.focus == focusDetails)
