@@ -43,10 +43,33 @@ Flags of mtls nginx|apache:
                          [the --ca-out path, else /etc/nginx|apache2/NAME-client-ca.pem]
   --at TIME              choose the chains current at TIME              [now]
 
+mtls check connects to TARGET as the sender would (TLS 1.2, then HEAD of the
+URL's path) once per client: the sender's certificate, made on the fly under
+a throw-away CA standing in for the sender's, which the server must trust
+while testing (--ca-cert, --ca-key), and impostors it must refuse: no
+certificate, another CN, the CN with an evil suffix, a look-alike CN,
+another CA, one intermediate too many, an expired certificate. Each mistake
+of the five steps shows as the check of the client it lets in or keeps out.
+
+  chainscope mtls check https://staging.example.com/webhook --ca-cert standin-ca.pem --ca-key standin.key
+
+Flags of mtls check:
+  --ca-cert FILE         the stand-in CA: the issuing CA first, then its issuers up
+                         to the root (a root alone: its intermediates are made here)
+  --ca-key FILE          the key of the first certificate of --ca-cert
+  --other-ca-cert FILE, --other-ca-key FILE
+                         a CA the server trusts for something else (e.g. its own
+                         certificate's CA for OCSP stapling)   [a throw-away CA]
+  --policy, --region     as above: the CNs and the verify depth of the sender
+  --servername NAME      SNI and Host                                    [target host]
+  --timeout DURATION     bound on each connection and handshake          [10s]
+  --json, --text, --color  as in chainscope --help
+
 Exit status:
-  0  the configuration was written
-  2  bad usage; nothing was written
-  3  the CA file could not be written
+  0  the configuration was written; mtls check: every check passes
+  1  mtls check: at least one check fails
+  2  bad usage; nothing was written or tested
+  3  the CA file could not be written; mtls check: the server could not be tested
 `
 
 // runMTLS is "chainscope mtls ...".
@@ -57,6 +80,8 @@ func runMTLS(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	switch args[0] {
 	case "nginx", "apache":
 		return runMTLSConf(serverconf.Server(args[0]), args[1:], stdout, stderr)
+	case "check":
+		return runMTLSCheck(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mtlsUsage)
 		return exitPass

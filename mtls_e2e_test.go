@@ -19,10 +19,14 @@ import (
 
 // startNginx runs nginx in the foreground (one process) with a TLS server
 // on a free port whose server block holds the server certificate, TLS 1.2
-// and 1.3, the lines given, and a location answering 200 "ok". It returns
-// the address.
+// and 1.3, the lines given, and a location / answering 200 "ok" unless the
+// lines have their own. It returns the address.
 func startNginx(t *testing.T, p *mtlsPKI, serverLines string) string {
 	t.Helper()
+	location := `    location / { return 200 "ok\n"; }`
+	if strings.Contains(serverLines, "location / {") {
+		location = ""
+	}
 	port := e2e.FreePort(t)
 	return e2e.StartNginx(t, port, fmt.Sprintf(`  server {
     listen 127.0.0.1:%[1]d ssl;
@@ -31,8 +35,8 @@ func startNginx(t *testing.T, p *mtlsPKI, serverLines string) string {
     ssl_certificate_key %[3]s;
     ssl_protocols TLSv1.2 TLSv1.3;
 %[4]s
-    location / { return 200 "ok\n"; }
-  }`, port, p.serverCert, p.serverKey, serverLines))
+%[5]s
+  }`, port, p.serverCert, p.serverKey, serverLines, location))
 }
 
 // startApache runs Apache httpd in the foreground with a configuration of

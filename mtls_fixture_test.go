@@ -45,6 +45,16 @@ type mtlsPKI struct {
 	// serverRoot is the root of the server certificate (--roots).
 	serverRoot string
 	clients    []*mtlsClient
+	// Files for mtls check and for servers set up with a mistake: the
+	// test CA as a stand-in (the intermediate then the root, with the
+	// intermediate's key; the root alone, with its key), the root and the
+	// intermediate alone, another root with its key, an old root the
+	// sender used before, and a policy that knows it.
+	standInChain, standInKey    string
+	standInRoot, standInRootKey string
+	interOnly                   string
+	otherRootCert, otherRootKey string
+	oldRootCert, oldRootPolicy  string
 	// now is the instant the certificates were made around.
 	now time.Time
 }
@@ -63,6 +73,7 @@ func newMTLSPKI(t *testing.T) *mtlsPKI {
 	p.inter = testpki.Intermediate(t, p.root, "Test Sender CA 1", valid)
 	inter2 := testpki.Intermediate(t, p.inter, "Test Sender CA 2", valid)
 	otherRoot := testpki.Root(t, "Test Other Root", valid)
+	oldRoot := testpki.Root(t, "Test Sender Old Root", valid)
 	otherInter := testpki.Intermediate(t, otherRoot, "Test Other CA", valid)
 	clientEKU := testpki.EKU(x509.ExtKeyUsageClientAuth)
 	leaf := func(issuer *testpki.Cert, subject pkix.Name, opts ...testpki.Option) *testpki.Cert {
@@ -117,6 +128,26 @@ func newMTLSPKI(t *testing.T) *mtlsPKI {
 		t.Fatal(err)
 	}
 	p.policyFile = p.write(t, "policy.json", data)
+
+	p.standInChain = p.write(t, "standin-chain.pem", testpki.PEM(p.inter, p.root))
+	p.standInKey = p.write(t, "standin.key", testpki.KeyPEM(t, p.inter))
+	p.standInRoot = p.write(t, "standin-root.pem", testpki.PEM(p.root))
+	p.standInRootKey = p.write(t, "standin-root.key", testpki.KeyPEM(t, p.root))
+	p.interOnly = p.write(t, "intermediate-only.pem", testpki.PEM(p.inter))
+	p.otherRootCert = p.write(t, "other-root.pem", testpki.PEM(otherRoot))
+	p.otherRootKey = p.write(t, "other-root.key", testpki.KeyPEM(t, otherRoot))
+	p.oldRootCert = p.write(t, "old-root.pem", testpki.PEM(oldRoot))
+	// The sender moved from the old root to the test CA a year ago.
+	old := *pol
+	moved := now.AddDate(-1, 0, 0)
+	old.ClientAuth.Chains = []policy.ClientChain{
+		{Name: "old US", Region: "US", CN: senderCN, Root: oldRoot.Cert, From: now.AddDate(-3, 0, 0), Source: "test"},
+		{Name: "test US", Region: "US", CN: senderCN, Intermediate: p.inter.Cert, Root: p.root.Cert, From: moved, Source: "test"},
+	}
+	if data, err = json.Marshal(&old); err != nil {
+		t.Fatal(err)
+	}
+	p.oldRootPolicy = p.write(t, "policy-old-root.json", data)
 	return p
 }
 
