@@ -117,7 +117,7 @@ const httpTimeout = 3 * time.Second
 // handshake, see remoteAlert), the connection closed or reset, a timeout.
 func headRequest(ctx context.Context, tc *tls.Conn, host string, timeout time.Duration) (string, error) {
 	if tc.ConnectionState().NegotiatedProtocol != "h2" {
-		return head11(tc, host, timeout)
+		return head11(tc, host, "/", timeout)
 	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -150,13 +150,13 @@ func headRequest(ctx context.Context, tc *tls.Conn, host string, timeout time.Du
 	return resp.Status, nil
 }
 
-// head11 is headRequest in HTTP/1.1, written and read by hand so that a
-// server closing the connection reads as that, whenever it closes.
-func head11(tc *tls.Conn, host string, timeout time.Duration) (string, error) {
+// head11 is headRequest in HTTP/1.1, for path, written and read by hand so
+// that a server closing the connection reads as that, whenever it closes.
+func head11(tc *tls.Conn, host, path string, timeout time.Duration) (string, error) {
 	if err := tc.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return "", err
 	}
-	if _, err := tc.Write([]byte("HEAD / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: chainscope\r\nConnection: close\r\n\r\n")); err != nil {
+	if _, err := tc.Write([]byte("HEAD " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: chainscope\r\nConnection: close\r\n\r\n")); err != nil {
 		return "", err
 	}
 	line, err := bufio.NewReaderSize(io.LimitReader(tc, 4096), 4096).ReadString('\n')

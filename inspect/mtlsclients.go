@@ -1,13 +1,9 @@
 package inspect
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"fmt"
-	"io"
-	"net/http"
-	"time"
 
 	"chainscope/inspect/impostor"
 )
@@ -135,30 +131,6 @@ func (p *prober) clientProbe(ctx context.Context, sni, host, path string, cert *
 	handshaken = true
 	st := tc.ConnectionState()
 	o.version, o.suite = st.Version, st.CipherSuite
-	o.status, o.httpErr = requestStatus(hctx, tc, host, path, min(p.opts.timeout(), httpTimeout))
+	o.status, o.httpErr = head11(tc, host, path, min(p.opts.timeout(), httpTimeout))
 	return o
-}
-
-// requestStatus sends "HEAD path" over HTTP/1.1 on the connection and
-// returns the response's status line, or the error that ended the request.
-func requestStatus(ctx context.Context, tc *tls.Conn, host, path string, timeout time.Duration) (string, error) {
-	rctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	stop := context.AfterFunc(rctx, func() { _ = tc.SetDeadline(time.Now()) })
-	defer stop()
-	req, err := http.NewRequestWithContext(rctx, http.MethodHead, "https://"+host+path, nil)
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("User-Agent", "chainscope")
-	req.Close = true
-	if err := req.Write(tc); err != nil {
-		return "", err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(io.LimitReader(tc, 16<<10)), req)
-	if err != nil {
-		return "", err
-	}
-	resp.Body.Close()
-	return resp.Status, nil
 }
