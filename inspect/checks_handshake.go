@@ -166,7 +166,7 @@ func keyExchangeCheck(pol *policy.Policy, pr probe, certs []*x509.Certificate) C
 	if errors.As(pr.err, &fe) && fe.Message == "server_key_exchange" && pr.alert() == nil {
 		c.Status = StatusFail
 		c.Detail = "the sender refuses the server's ServerKeyExchange: " + oneLine(fe.Err.Error())
-		c.Fix = "configure the server's curves and signature algorithms within what the sender offers (nginx ssl_ecdh_curve prime256v1:secp384r1; Apache SSLOpenSSLConfCmd Curves P-256:P-384)"
+		c.Fix = "configure the server's curves and signature algorithms within what the sender offers — " + groupsFix(pol)
 		return c
 	}
 	kx := fl.KeyExchange
@@ -198,7 +198,7 @@ func keyExchangeCheck(pol *policy.Policy, pr probe, certs []*x509.Certificate) C
 	if kx != nil && kx.Group != 0 && !slices.Contains(commonGroups, kx.Group) {
 		found = append(found, kxFinding{StatusWarn,
 			fmt.Sprintf("the server chose the curve %s: the sender offers it, but browsers, Go and Java (since JDK 16) do not support it, so other clients of this server cannot do ECDHE with it", wire.GroupName(kx.Group)),
-			"prefer secp256r1 or secp384r1 (nginx ssl_ecdh_curve prime256v1:secp384r1; Apache SSLOpenSSLConfCmd Curves P-256:P-384)"})
+			"prefer the common curves — " + groupsFix(pol)})
 	}
 	if len(certs) > 0 {
 		if f, ok := keyUsageFinding(suite, certs[0]); ok {
@@ -230,7 +230,7 @@ func worse(a, b Status) bool {
 // and OpenSSL 3 refuse them under 1024; OpenSSL at security level 2, the
 // default of Debian, Ubuntu and RHEL, under 2048.
 func dhFinding(bits int) []kxFinding {
-	const fix = "use a DH group of 2048 bits or more (nginx ssl_dhparam with a file from `openssl dhparam 2048`; Apache SSLOpenSSLConfCmd DHParameters), or prefer ECDHE suites"
+	fix := dhFix()
 	switch {
 	case bits < 512:
 		return []kxFinding{{StatusFail, fmt.Sprintf("a %d-bit DH group: the sender's crypto library refuses groups under 512 bits, and the handshake aborts", bits), fix}}

@@ -116,7 +116,9 @@ func quoteLines(nodes func(serverconf.Server) []serverconf.Node) string {
 }
 
 // configHint points at the command that prints the whole block.
-const configHint = " (`chainscope config nginx|apache TARGET` prints the whole server block)"
+func configHint(target string) string {
+	return fmt.Sprintf(" (`chainscope config nginx %s`, or apache, prints the whole server block)", target)
+}
 
 // tlsFixes writes the fixes of tls.protocol and tls.cipher when they fail
 // or warn: the one or two lines of the server's configuration that change,
@@ -148,7 +150,7 @@ func tlsFixes(have map[string]Check, pol *policy.Policy, r *Report) {
 				nodes = append([]serverconf.Node{t.ProtocolNode(s)}, nodes...)
 			}
 			return nodes
-		}) + configHint
+		}) + configHint(r.Target)
 		have[CheckCipher] = c
 	}
 }
@@ -184,4 +186,26 @@ func chainFixes(have map[string]Check, target string, missing, fetchable bool) {
 		c.Fix += fmt.Sprintf("; `%s` writes that file, judged again first — %s", cmd, lines)
 		have[id] = c
 	}
+}
+
+// groupsFix is the line that limits the server's ECDHE groups to the
+// policy's (plus X25519 for other clients), for tls.key_exchange.
+func groupsFix(pol *policy.Policy) string {
+	t := serverconf.ForPolicy(pol, serverconf.Options{})
+	return quoteLines(func(s serverconf.Server) []serverconf.Node {
+		if n, ok := t.GroupNode(s); ok {
+			return []serverconf.Node{n}
+		}
+		return nil
+	})
+}
+
+// dhFix points the server at the RFC 7919 ffdhe2048 group, a published
+// group rather than one generated on the fly, for tls.key_exchange.
+func dhFix() string {
+	t := serverconf.TLS{DHE: true}
+	return "use the RFC 7919 ffdhe2048 group (`chainscope config --dhparam ffdhe2048.pem` writes it) — " + quoteLines(func(s serverconf.Server) []serverconf.Node {
+		n, _ := t.DHNode(s, "ffdhe2048.pem")
+		return []serverconf.Node{n}
+	}) + " — or prefer ECDHE suites"
 }

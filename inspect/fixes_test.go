@@ -157,3 +157,30 @@ func TestStrengthDetail(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyExchangeFixes: the DH fix names the RFC 7919 group chainscope
+// ships, never a group generated on the fly; the curve fix is the
+// policy's groups.
+func TestKeyExchangeFixes(t *testing.T) {
+	t.Parallel()
+	for _, f := range dhFinding(1024) {
+		if !strings.Contains(f.fix, "`ssl_dhparam ffdhe2048.pem;`") || !strings.Contains(f.fix, "`SSLOpenSSLConfCmd DHParameters ffdhe2048.pem`") || strings.Contains(f.fix, "openssl dhparam") {
+			t.Errorf("dhFinding(1024) fix = %q, want the ffdhe2048 lines", f.fix)
+		}
+	}
+	modern, err := policy.Load("../testdata/policy-modern.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		pol  *policy.Policy
+		want string
+	}{
+		{policy.PagerDuty(), "`ssl_ecdh_curve X25519:prime256v1:secp384r1:secp521r1;`"},
+		{modern, "`SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1`"},
+	} {
+		if got := groupsFix(tt.pol); !strings.Contains(got, tt.want) {
+			t.Errorf("groupsFix(%s) = %q, want %q", tt.pol.Name, got, tt.want)
+		}
+	}
+}
