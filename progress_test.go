@@ -17,15 +17,15 @@ func TestProgressLine(t *testing.T) {
 	p.started(0, "evil\x1b[2J.test:443")
 	p.started(1, "b.test:443")
 	p.step(0, inspect.Progress{Target: "evil\x1b[2J.test:443", Step: "handshakes", Done: 2, Total: 4})
-	p.step(1, inspect.Progress{Target: "b.test:443", Step: "cipher suites"})
+	p.step(1, inspect.Progress{Target: "b.test:443", Step: "cipher suites", Done: 12, Waiting: "the server's answer on 2 connections"})
 	tests := []struct {
 		name string
 		act  func()
 		want string
 	}{
 		{"first in flight", func() {}, "chainscope: 0/3 done · evil\\x1b[2J.test:443: handshakes 2/4 · 1 more in flight"},
-		{"first returned, not written", func() { p.inspected(0) }, "chainscope: 0/3 done · b.test:443: cipher suites"},
-		{"first written", func() { p.finished() }, "chainscope: 1/3 done · b.test:443: cipher suites"},
+		{"first returned, not written", func() { p.inspected(0) }, "chainscope: 0/3 done · b.test:443: cipher suites 12 · waiting for the server's answer on 2 connections"},
+		{"first written", func() { p.finished() }, "chainscope: 1/3 done · b.test:443: cipher suites 12 · waiting for the server's answer on 2 connections"},
 		{"second returned", func() { p.inspected(1) }, "chainscope: 1/3 done"},
 		{"third started", func() { p.started(2, "c.test:443") }, "chainscope: 1/3 done · c.test:443: starting"},
 	}

@@ -30,7 +30,7 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 	step := func() {
 		mu.Lock()
 		done++
-		opts.progress(Progress{Target: target, Step: "cipher suites", Done: done})
+		p.progress.setStep("cipher suites", done, 0)
 		mu.Unlock()
 	}
 	for _, v := range probeVersions {

@@ -60,12 +60,13 @@ func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes
 	}
 	var done atomic.Int32
 	var wg sync.WaitGroup
+	p.progress.setStep("handshakes", 0, len(jobs))
 	for _, job := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			job()
-			p.opts.progress(Progress{Target: target, Step: "handshakes", Done: int(done.Add(1)), Total: len(jobs)})
+			p.progress.setStep("handshakes", int(done.Add(1)), len(jobs))
 		}()
 	}
 	wg.Wait()
@@ -84,7 +85,7 @@ func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes
 	if pol := hs.policy; pol.speaks(wire.VersionTLS12) {
 		hs.byVersion[wire.VersionTLS12] = pol
 	} else {
-		p.opts.progress(Progress{Target: target, Step: "TLS 1.2 probe"})
+		p.progress.setStep("TLS 1.2 probe", 0, 0)
 		hs.byVersion[wire.VersionTLS12] = p.probeVersion(ctx, wire.VersionTLS12, sni)
 	}
 	return hs, fatalProbeError(append(all, hs.byVersion[wire.VersionTLS12]))
@@ -99,7 +100,7 @@ func (p *prober) retryPolicy(ctx context.Context, target string, hello *wire.Cli
 	if !hiccup(hs.policy.err) {
 		return nil
 	}
-	p.opts.progress(Progress{Target: target, Step: "policy handshake, again"})
+	p.progress.setStep("policy handshake, again", 0, 0)
 	hs.policy = p.run(ctx, hello, policyLimits)
 	hs.policy.retried = true
 	if !hiccup(hs.policy.err) {

@@ -9,12 +9,14 @@ import (
 func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	sn := serverNameFor(t, opts)
 	sni := sniFor(sn)
-	opts.progress(Progress{Target: t.Arg, Step: "dialling"})
 	addr, err := resolve(ctx, t, opts)
 	if err != nil {
 		return Report{}, err
 	}
 	p := &prober{addr: addr, opts: opts, sem: make(chan struct{}, opts.perHost())}
+	if opts.Progress != nil {
+		p.progress = &progressTracker{opts: &p.opts, target: t.Arg, addr: addr}
+	}
 	hs, err := p.handshakes(ctx, t.Arg, sni)
 	if err != nil {
 		return Report{}, err
@@ -35,13 +37,13 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	}
 	info.OCSP = decodeOCSP(staple, certs)
 	if needsUnknownCAProbe(info.ClientAuth, opts.Policy.ClientAuth, at) {
-		opts.progress(Progress{Target: t.Arg, Step: "client certificate from an unknown CA"})
+		p.progress.setStep("client certificate from an unknown CA", 0, 0)
 		if refused, err := p.probeUnknownCA(ctx, sni); err == nil {
 			info.ClientAuth.UnknownCARefused = &refused
 		}
 	}
 	if opts.Ciphers {
-		opts.progress(Progress{Target: t.Arg, Step: "cipher suites"})
+		p.progress.setStep("cipher suites", 0, 0)
 		enumerateCiphers(ctx, p, info, hs.byVersion, opts, sni, t.Arg)
 	}
 	info.Handshakes = int(p.conns.Load())

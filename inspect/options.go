@@ -63,12 +63,18 @@ type Options struct {
 type Progress struct {
 	// Target is the target as given.
 	Target string
-	// Step names what is running: "dialling", "policy handshake",
-	// "versions", "cipher suites", "full handshake".
+	// Step names what is running: "resolving example.com",
+	// "handshakes", "policy handshake, again", "TLS 1.2 probe", "cipher
+	// suites".
 	Step string
 	// Done and Total count the probes of a step with several; both are zero
-	// otherwise.
+	// otherwise (Total is zero too while the count is open-ended).
 	Done, Total int
+	// Waiting says what the step waits for at this moment, from the
+	// connections really being dialled and open: "a connection to
+	// 192.0.2.1:443", "the server's answer on 2 connections"; empty when it
+	// waits for nothing outside.
+	Waiting string
 }
 
 func (o *Options) now() time.Time {

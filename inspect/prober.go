@@ -44,10 +44,11 @@ func (pr probe) alert() *wire.AlertError {
 // prober opens the connections of one live inspection: at most PerHost at
 // once, each dial and each handshake bounded by the timeout.
 type prober struct {
-	addr  string
-	opts  Options
-	sem   chan struct{}
-	conns atomic.Int32
+	addr     string
+	opts     Options
+	sem      chan struct{}
+	conns    atomic.Int32
+	progress *progressTracker // nil: progress is not reported
 }
 
 func (p *prober) dial(ctx context.Context) (net.Conn, error) {
@@ -63,12 +64,14 @@ func (p *prober) dial(ctx context.Context) (net.Conn, error) {
 		d = &net.Dialer{}
 	}
 	p.conns.Add(1)
+	p.progress.dialStarted()
 	conn, err := d.DialContext(dctx, "tcp", p.addr)
+	p.progress.dialEnded(err == nil)
 	if err != nil {
 		<-p.sem
 		return nil, connectError(p.addr, err)
 	}
-	return &releasingConn{Conn: conn, release: func() { <-p.sem }}, nil
+	return &releasingConn{Conn: conn, release: func() { p.progress.closed(); <-p.sem }}, nil
 }
 
 // releasingConn gives its connection slot back once, on Close.

@@ -29,6 +29,7 @@ func resolve(ctx context.Context, t Target, opts Options) (string, error) {
 	if _, err := netip.ParseAddr(t.Host); err == nil || opts.Dialer != nil {
 		return t.Address(), nil
 	}
+	opts.progress(Progress{Target: t.Arg, Step: "resolving " + t.Host, Waiting: "the name servers"})
 	rctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
 	ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", t.Host)

@@ -58,15 +58,22 @@ func expiry(e inspect.Expiry, notBefore, notAfter time.Time) (string, inspect.St
 	return fmt.Sprintf("expires %s, %s", day(notAfter), plural(e.DaysLeft, "day")), e.Status
 }
 
-// ProgressText is a step of an inspection in flight, sanitized: "policy
-// handshake", "versions 2/4".
+// ProgressText is a step of an inspection in flight, sanitized, with what
+// it waits for: "handshakes 2/6 · waiting for the server's answer on 3
+// connections", "cipher suites 12".
 func ProgressText(p inspect.Progress) string {
 	step := Sanitize(p.Step)
 	if step == "" {
 		step = "starting"
 	}
-	if p.Total > 0 {
-		return fmt.Sprintf("%s %d/%d", step, p.Done, p.Total)
+	switch {
+	case p.Total > 0:
+		step = fmt.Sprintf("%s %d/%d", step, p.Done, p.Total)
+	case p.Done > 0:
+		step = fmt.Sprintf("%s %d", step, p.Done)
+	}
+	if p.Waiting != "" {
+		step += " · waiting for " + Sanitize(p.Waiting)
 	}
 	return step
 }
