@@ -38,7 +38,7 @@ Flags:
                          else /etc/ssl/NAME/chain.pem]
   --key PATH             private key path in the block      [/etc/ssl/private/NAME.key]
   --dhparam FILE         write the ffdhe2048 parameters to FILE; the block names it
-                         [/etc/ssl/ffdhe2048.pem, not written]
+                         [without: /etc/ssl/ffdhe2048.pem, its line commented out]
   --listen ADDR          port or address:port to listen on  [443]
   --policy, --roots, --servername, --at, --timeout, --per-host
                          as for the inspection (chainscope --help)
@@ -147,7 +147,7 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		keyPath = "/etc/ssl/private/" + fileSafe(name) + ".key"
 	}
 	t := inspect.ServerTLS(&r, opts.Policy)
-	dhPath := "/etc/ssl/ffdhe2048.pem"
+	dhPath, dhOff := "/etc/ssl/ffdhe2048.pem", dhFile == ""
 	if dhFile != "" {
 		dhPath = dhFile
 		if abs, err := filepath.Abs(dhFile); err == nil {
@@ -162,7 +162,7 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	site := serverconf.Site{
 		ServerName: name, Listen: listen, Policy: opts.Policy.Name,
-		CertFile: certPath, KeyFile: keyPath, DHParamFile: dhPath,
+		CertFile: certPath, KeyFile: keyPath, DHParamFile: dhPath, DHParamOff: dhOff,
 		Header: configHeader(server, &r, cfg.fixChain, fixErr),
 	}
 	if _, err := io.WriteString(stdout, serverconf.Render(server, site.Nodes(server, t)...)); err != nil {

@@ -140,6 +140,7 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 		ch = analyzeChain(pool, opts.Store)
 	}
 
+	sum := func(i int) [32]byte { return sha256.Sum256(ch.certs[i].Raw) }
 	var out []*x509.Certificate
 	onOut := map[[32]byte]bool{}
 	for _, p := range ch.path {
@@ -148,14 +149,14 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 		}
 		c := ch.certs[p]
 		out = append(out, c)
-		onOut[ch.sums[p]] = true
+		onOut[sum(p)] = true
 		fc.Certificates = append(fc.Certificates, FixedCertificate{
 			Subject: c.Subject.String(), Name: shortName(c), SHA256: sha256Hex(c.Raw),
-			Source: sources[p], Presented: presentedAt(presented, ch.sums[p]),
+			Source: sources[p], Presented: presentedAt(presented, sum(p)),
 		})
 	}
 	for i := range r.Chain {
-		if onOut[ch.sums[i]] && ch.duplicateOf[i] < 0 {
+		if onOut[sum(i)] && ch.duplicateOf[i] < 0 {
 			continue
 		}
 		d := DroppedCertificate{Position: i, Name: shortName(ch.certs[i])}

@@ -43,7 +43,8 @@ func ParseServer(name string) (Server, error) {
 // Node is one element of a configuration: a directive (Name and Args) or,
 // when Block is true, a block holding Children ("server { … }" for nginx,
 // "<VirtualHost *:443> … </VirtualHost>" for Apache). Comment lines, without
-// their "#", come above it; Blank puts an empty line before them.
+// their "#", come above it; Blank puts an empty line before them; Off
+// writes a directive commented out, for the operator to enable.
 type Node struct {
 	Comment  []string
 	Name     string
@@ -51,6 +52,7 @@ type Node struct {
 	Block    bool
 	Children []Node
 	Blank    bool
+	Off      bool
 }
 
 // Directive returns a directive node.
@@ -95,6 +97,8 @@ func render(b *strings.Builder, s Server, nodes []Node, depth int) {
 		}
 		line := n.Line(s)
 		switch {
+		case !n.Block && n.Off:
+			b.WriteString(indent + "# " + line + "\n")
 		case !n.Block:
 			b.WriteString(indent + line + "\n")
 		case s == Apache:

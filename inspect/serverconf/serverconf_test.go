@@ -148,3 +148,22 @@ func TestFFDHE2048(t *testing.T) {
 		t.Errorf("ffdhe2048 p = %x, g = %v, want RFC 7919's p = %x, g = 2", params.P, params.G, p)
 	}
 }
+
+// TestDHParamOff: without the file, the DH line is written commented out,
+// so the block still loads.
+func TestDHParamOff(t *testing.T) {
+	t.Parallel()
+	tls := ForPolicy(policy.PagerDuty(), Options{KeyType: "RSA"})
+	for _, tt := range []struct {
+		off  bool
+		want string
+	}{
+		{false, "\n    ssl_dhparam /x/ffdhe2048.pem;\n"},
+		{true, "\n    # ssl_dhparam /x/ffdhe2048.pem;\n"},
+	} {
+		site := Site{ServerName: "a.test", Listen: "443", CertFile: "c", KeyFile: "k", DHParamFile: "/x/ffdhe2048.pem", DHParamOff: tt.off}
+		if got := Render(Nginx, site.Nodes(Nginx, tls)...); !strings.Contains(got, tt.want) {
+			t.Errorf("DHParamOff %v: block lacks %q:\n%s", tt.off, tt.want, got)
+		}
+	}
+}

@@ -17,8 +17,12 @@ type Site struct {
 	Listen string
 	// CertFile is the certificate file (the leaf, then each issuer towards
 	// the root), KeyFile its private key, DHParamFile the DH parameters
-	// (used when the settings have DHE suites).
+	// (used when the settings have DHE suites). With DHParamOff the DH
+	// line is written commented out, for a file that does not exist yet:
+	// the block still loads (nginx then serves no DHE suite, Apache picks
+	// a group by the key's size).
 	CertFile, KeyFile, DHParamFile string
+	DHParamOff                     bool
 	// Policy names the policy the settings come from, for the comments.
 	Policy string
 	// Header are comment lines above the block.
@@ -39,7 +43,7 @@ func (site Site) Nodes(s Server, t TLS) []Node {
 		body = append(body, Directive("listen", site.Listen, "ssl"), Directive("server_name", site.ServerName))
 	}
 	body = append(body, t.FileNodes(s, site.CertFile, site.KeyFile)...)
-	body = append(body, t.SettingNodes(s, site.Policy, site.DHParamFile)...)
+	body = append(body, t.SettingNodes(s, site.Policy, site.DHParamFile, site.DHParamOff)...)
 	body = append(body, site.Extra...)
 	if s == Apache {
 		host, port, err := net.SplitHostPort(site.Listen)
@@ -75,8 +79,8 @@ func (t TLS) FileNodes(s Server, certFile, keyFile string) []Node {
 
 // SettingNodes are the protocol, suite, group and DH directives,
 // commented with where each comes from. dhFile is used when a DHE suite
-// is enabled.
-func (t TLS) SettingNodes(s Server, policyName, dhFile string) []Node {
+// is enabled; dhOff comments its line out.
+func (t TLS) SettingNodes(s Server, policyName, dhFile string, dhOff bool) []Node {
 	var out []Node
 	var vs, kept []string
 	for _, v := range t.Versions {
@@ -107,8 +111,17 @@ func (t TLS) SettingNodes(s Server, policyName, dhFile string) []Node {
 		out = append(out, n.Commented("Groups for ECDHE: the policy's that OpenSSL knows, and X25519 for other clients."))
 	}
 	if n, ok := t.DHNode(s, dhFile); ok {
-		out = append(out, n.Commented("DH parameters for the DHE suites: the RFC 7919 ffdhe2048 group, never generated",
-			"on the fly; `chainscope config --dhparam FILE` writes it."))
+		n = n.Commented("DH parameters for the DHE suites: the RFC 7919 ffdhe2048 group, never generated",
+			"on the fly; `chainscope config --dhparam FILE` writes it.")
+		if dhOff {
+			n.Off = true
+			until := "nginx serves no DHE suite"
+			if s == Apache {
+				until = "Apache picks a DH group by the key's size"
+			}
+			n = n.Commented("Enable the line once the file exists; until then " + until + ".")
+		}
+		out = append(out, n)
 	}
 	return out
 }
