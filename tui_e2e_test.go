@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -154,7 +155,8 @@ func TestTUIInTmux(t *testing.T) {
 			t.Parallel()
 			s := startTmux(t, size[0], size[1], "$CS "+bing)
 			first := s.waitText("FAIL")
-			for _, want := range []string{"▸ ✗ chain.order", "fix: put the intermediate CN=Microsoft TLS G2 RSA", "e write fixed chain", "? help • q quit"} {
+			for _, want := range []string{"▸ ✗ chain.order", "fix: put the intermediate CN=Microsoft TLS G2 RSA", "e write fixed chain", "? help • q quit",
+				"store Mozilla 2026-10-30 (117 roots)", "↓ "} {
 				if !strings.Contains(first, want) {
 					t.Errorf("the first frame lacks %q:\n%s", want, first)
 				}
@@ -165,6 +167,70 @@ func TestTUIInTmux(t *testing.T) {
 			}
 		})
 	}
+
+	// At 120 columns the tree is whole beside the details of the fix.
+	t.Run("panes sized to content at 120x40", func(t *testing.T) {
+		t.Parallel()
+		s := startTmux(t, 120, 40, "$CS "+bing)
+		scr := s.waitText("FAIL", "Check chain.order")
+		// The left column ends where the details' title begins.
+		col := -1
+		for _, l := range strings.Split(scr, "\n") {
+			if i := strings.Index(l, "│── Check"); i >= 0 {
+				col = len([]rune(l[:i]))
+			}
+		}
+		for _, l := range strings.Split(scr, "\n") {
+			if r := []rune(l); col > 0 && len(r) > col && strings.Contains(string(r[:col]), "…") {
+				t.Errorf("a line of the left column is cut: %q", string(r[:col]))
+			}
+		}
+		if col < 0 {
+			t.Errorf("no details pane beside the tree:\n%s", scr)
+		}
+		if !strings.Contains(scr, "✗ issued by #1, which is sent before it · expires 2029-06-03, 1190 days") {
+			t.Errorf("the tree's link lines are not whole:\n%s", scr)
+		}
+		s.keys("q")
+		s.exit()
+	})
+
+	// The progress line of a redirected run names the target the output
+	// waits for and what that target waits for.
+	t.Run("progress names what it waits for", func(t *testing.T) {
+		t.Parallel()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() { // accepts, reads the ClientHello, answers nothing
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+					buf := make([]byte, 1<<16)
+					for {
+						if _, err := c.Read(buf); err != nil {
+							return
+						}
+					}
+				}()
+			}
+		}()
+		s := startTmux(t, 160, 10, fmt.Sprintf("$CS --json --timeout 3s testdata/chain-ok.pem %s >/dev/null", ln.Addr()))
+		scr := s.waitText("chainscope: 1/2 done · " + ln.Addr().String() + ": handshakes")
+		if !strings.Contains(scr, "waiting for the server's answer on") {
+			t.Errorf("the progress line does not say what it waits for:\n%s", scr)
+		}
+		if code := s.exit(); code != "3" {
+			t.Errorf("exit status = %s, want 3", code)
+		}
+	})
 
 	// A PEM piped into the interface: keys come from the terminal, q quits,
 	// and the verdict with its fix stays on the screen.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -15,6 +16,7 @@ func BenchmarkKeyPress(b *testing.B) {
 	deliver(m, 0, chainOf(b, 10))
 	down, up := keyMsg("j"), keyMsg("k")
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		k := down
 		if i%20 >= 10 {
@@ -23,6 +25,16 @@ func BenchmarkKeyPress(b *testing.B) {
 		m.Update(k)
 		_ = m.View()
 	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU adds the process's CPU time per operation since start, in
+// milliseconds: the figure to read on a machine shared with other work,
+// where ns/op counts the waiting too.
+func reportCPU(b *testing.B, start time.Duration) {
+	if d := cpuTime() - start; d > 0 && b.N > 0 {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
 }
 
 // BenchmarkFirstFrame measures creating the model for a file's report and
@@ -30,6 +42,7 @@ func BenchmarkKeyPress(b *testing.B) {
 func BenchmarkFirstFrame(b *testing.B) {
 	r := outOfOrderReport(b)
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		m := NewModel(context.Background(), Config{Targets: []string{r.Target}})
 		m.Init()
@@ -38,6 +51,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		_ = m.View()
 		m.cancel()
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkWriteText measures the text report of a ten-certificate chain.

@@ -4,7 +4,30 @@ import "chainscope/inspect"
 
 // chainPane is the chain tree with a selected node.
 type chainPane struct {
-	sel int // index into chainNodes
+	sel   int        // index into chainNodes
+	cache *treeCache // the last tree drawn, shared by the pane's copies
+}
+
+// treeCache keeps the lines of the last tree drawn: a key press that moves
+// another pane's selection does not draw the tree again.
+type treeCache struct {
+	r     *inspect.Report
+	sel   int
+	st    *styles
+	lines []string
+}
+
+// lines is treeLines(r, st, p.sel), from the cache when nothing changed.
+func (p chainPane) lines(r *inspect.Report, st *styles) []string {
+	c := p.cache
+	if c != nil && c.r == r && c.sel == p.sel && c.st == st {
+		return c.lines
+	}
+	lines := treeLines(r, *st, p.sel)
+	if c != nil {
+		*c = treeCache{r: r, sel: p.sel, st: st, lines: lines}
+	}
+	return lines
 }
 
 // move moves the selection by delta among n nodes.
@@ -16,7 +39,8 @@ func (p chainPane) move(delta, n int) chainPane {
 // view draws the pane into w×h: a title rule and the tree, scrolled so
 // that the selected node (and its link line) is visible, with a marker
 // where the tree continues.
-func (p chainPane) view(r *inspect.Report, st styles, w, h int, focused bool) []string {
+func (p chainPane) view(r *inspect.Report, stp *styles, w, h int, focused bool) []string {
+	st := *stp
 	title := "Chain"
 	if r != nil && len(r.Chain) > 0 {
 		title += " · " + plural(len(r.Chain), "certificate")
@@ -32,7 +56,7 @@ func (p chainPane) view(r *inspect.Report, st styles, w, h int, focused bool) []
 	case len(r.Chain) == 0:
 		lines = []string{st.dim.Render("  (no certificates)")}
 	default:
-		lines = treeLines(r, st, p.sel)
+		lines = p.lines(r, stp)
 	}
 	at, end := nodeSpan(r, p.sel)
 	off := scrollAround(0, at, end, len(lines), h-1)

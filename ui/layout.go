@@ -26,11 +26,13 @@ func fit(l string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(l) > w {
+	n := ansi.StringWidth(l)
+	if n > w {
 		l = ansi.Truncate(l, w, "…")
+		n = ansi.StringWidth(l)
 	}
-	if pad := w - ansi.StringWidth(l); pad > 0 {
-		l += strings.Repeat(" ", pad)
+	if n < w {
+		l += strings.Repeat(" ", w-n)
 	}
 	return l
 }

@@ -80,6 +80,7 @@ func NewModel(ctx context.Context, cfg Config) *Model {
 		help:   help.New(),
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		prompt: newPrompt(),
+		chain:  chainPane{cache: &treeCache{}},
 	}
 	m.setStyles(true)
 	m.list.empty = cfg.Waiting
@@ -141,6 +142,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) setStyles(isDark bool) {
 	m.isDark = isDark
 	m.st = newStyles(isDark, !m.cfg.NoColor)
+	m.chain.cache = &treeCache{} // drawn with the old styles
 	m.help.Styles = help.Styles{}
 	if !m.cfg.NoColor {
 		m.help.Styles = help.DefaultStyles(isDark)
@@ -354,7 +356,7 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 // (place).
 func (m *Model) open(i int) {
 	m.state, m.cur = stateTarget, i
-	m.chain, m.checks = chainPane{}, checksPane{}
+	m.chain, m.checks = chainPane{cache: &treeCache{}}, checksPane{}
 	m.details.kind, m.details.sans = showSelection, false
 	m.pem.open = false
 	m.place()

@@ -269,7 +269,7 @@ func (m *Model) targetBody(w, h int) []string {
 	if g.wide {
 		colW = g.leftW
 	}
-	left := m.chain.view(r, m.st, colW, g.chainH, m.focus == focusTree)
+	left := m.chain.view(r, &m.st, colW, g.chainH, m.focus == focusTree)
 	checksMarked := m.focus == focusChecks || m.subject == focusChecks && m.details.kind == showSelection
 	fixHint := ""
 	if c, ok := m.checks.selected(r); ok {
