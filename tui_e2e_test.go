@@ -329,6 +329,13 @@ func TestTUIInTmux(t *testing.T) {
 		if strings.Index(scr, "chain-out-of-order.pem") > strings.Index(scr, "chain-ok.pem") {
 			t.Errorf("f did not put the failures first:\n%s", scr)
 		}
+		// o asks for another target in a text input with a placeholder.
+		s.keys("o")
+		s.waitText("inspect: host:port, URL or file")
+		s.keys("testdata/chain-with-root.pem", "Enter")
+		s.waitText("Chain · 3 certificates", "testdata/chain-with-root.pem")
+		s.keys("Escape")
+		s.waitText("4 targets")
 		s.keys("q")
 		s.exit()
 	})
