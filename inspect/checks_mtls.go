@@ -35,8 +35,8 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 		c.Status = StatusInfo
 		c.Detail = "the server does not ask for a client certificate"
 		if pca.Presents() {
-			c.Detail += fmt.Sprintf("; to verify the sender, trust %s with verify depth %d and check the subject CN=%s (nginx: ssl_verify_client on; ssl_verify_depth %d)",
-				rootText, pca.VerifyDepth, joinOr(pca.CommonNames(at)), pca.VerifyDepth)
+			c.Detail += fmt.Sprintf("; to verify the sender, trust %s with verify depth %d and check the subject CN=%s (nginx: ssl_verify_client on; ssl_verify_depth %d — nginx counts intermediates only; chainscope mtls nginx|apache writes the lines)",
+				rootText, pca.VerifyDepth, joinOr(pca.CommonNames(at)), max(0, pca.VerifyDepth-1))
 		}
 		return c
 	}
@@ -122,8 +122,8 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 		c.Fix = fmt.Sprintf("add %s to the CA file (%s)%s, so that the server trusts the sender's client certificate", rootText, caFileLines(rootText), rootURLText(pca, at))
 	}
 	if c.Status != StatusPass && pca.VerifyDepth > 0 && c.Fix != "" {
-		c.Fix += fmt.Sprintf("; verify depth %d (nginx ssl_verify_depth %d; Apache SSLVerifyDepth %d), and check the subject CN=%s",
-			pca.VerifyDepth, pca.VerifyDepth, pca.VerifyDepth, joinOr(pca.CommonNames(at)))
+		c.Fix += fmt.Sprintf("; verify depth %d (nginx ssl_verify_depth %d, as nginx counts intermediates only; Apache SSLVerifyDepth %d), and check the subject CN=%s (chainscope mtls nginx|apache writes the lines)",
+			pca.VerifyDepth, max(0, pca.VerifyDepth-1), pca.VerifyDepth, joinOr(pca.CommonNames(at)))
 	}
 	return c
 }
