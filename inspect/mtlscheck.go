@@ -109,6 +109,7 @@ func CheckClientVerification(ctx context.Context, t Target, opts Options, cc Cli
 	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, pol.ClientAuth, at)
 
 	r := newReport(t, opts, SourceTLS, sn)
+	r.Trust.Store = "" // no chain is judged against a store here
 	r.TLS = info
 	for _, id := range CheckIDs {
 		if id == CheckClientAuth {
