@@ -150,12 +150,10 @@ func TestListener(t *testing.T) {
 	}
 }
 
-// TestListenerBounds: a connection that never speaks is dropped at the
-// handshake bound and reported as an error; with one connection at a time,
-// the next client is served once it is gone; a request that never ends is
-// answered once the byte bound is read.
-func TestListenerBounds(t *testing.T) {
-	f := startListener(t, &Listener{MaxConns: 1, HandshakeTimeout: 300 * time.Millisecond, MaxRequestBytes: 1024})
+// TestListenerHandshakeTimeout: a connection that never speaks is dropped
+// at the handshake bound and reported as an error.
+func TestListenerHandshakeTimeout(t *testing.T) {
+	f := startListener(t, &Listener{HandshakeTimeout: 300 * time.Millisecond})
 	silent, err := net.Dial("tcp", f.addr)
 	if err != nil {
 		t.Fatal(err)
@@ -165,13 +163,37 @@ func TestListenerBounds(t *testing.T) {
 	if r.Verdict != VerdictError || !strings.Contains(r.Error, "handshake with 127.0.0.1:") {
 		t.Errorf("silent client: report %s %q, want an error naming the handshake", r.Verdict, r.Error)
 	}
-	c, err := tls.Dial("tcp", f.addr, &tls.Config{InsecureSkipVerify: true, Certificates: []tls.Certificate{f.sender}})
+}
+
+// TestListenerBounds: with one connection at a time, a client waits until
+// the one before it is gone (so the reports come in that order); a
+// request that never ends is answered once the byte bound is read.
+func TestListenerBounds(t *testing.T) {
+	f := startListener(t, &Listener{MaxConns: 1, MaxRequestBytes: 1024})
+	first, err := net.Dial("tcp", f.addr)
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		t.Fatal(err)
 	}
+	raw, err := net.Dial("tcp", f.addr) // queued behind the first
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, Certificates: []tls.Certificate{f.sender}})
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	// The second client starts its handshake at once; while the first
+	// holds the only slot, it gets no answer, and no report comes.
 	go func() { _, _ = io.WriteString(c, "GET / HTTP/1.1\r\nX-Long: "+strings.Repeat("a", 4096)) }()
+	select {
+	case <-f.got:
+		t.Fatal("a report came while the only slot was taken")
+	case <-time.After(500 * time.Millisecond):
+	}
+	first.Close()
+	if r := f.wait(t, 1); r.Verdict != VerdictError {
+		t.Errorf("first report: %s %q, want the first client's error (the second one must wait for its slot)", r.Verdict, r.Error)
+	}
 	status, err := bufio.NewReader(c).ReadString('\n')
 	if err != nil || status != "HTTP/1.1 200 OK\r\n" {
 		t.Errorf("endless request: status line %q, %v; want 200 once 1 KiB was read", status, err)
