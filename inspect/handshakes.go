@@ -27,16 +27,22 @@ type handshakes struct {
 // ending the read (tls.handshake).
 var policyLimits = wire.Limits{MaxMessage: 1 << 20, MaxFlight: 2 << 20}
 
-// handshakes runs the policy's handshake, the TLS 1.0, 1.1 and 1.3 probes
-// and a full crypto/tls handshake (and, with --client-cert, a second one
+// handshakes runs the policy's handshake, the TLS 1.0 and 1.1 probes and a
+// full crypto/tls handshake (and, with --client-cert, a second one
 // presenting it) at once. Then, alone: the policy's handshake once more
 // when the first ended in a hiccup (a reset, a close, a timeout without an
-// alert), and a TLS 1.2 probe only when the policy's handshake did not
-// show TLS 1.2. It fails when no connection reached a TLS server, or when
-// the policy's handshake failed twice without an answer (*HandshakeError).
+// alert), a TLS 1.2 probe only when the policy's handshake did not show
+// TLS 1.2, and a TLS 1.3 probe only when the full handshake did not
+// complete at TLS 1.3 (with --ciphers it runs in the first round: the
+// enumeration starts from its pick). It fails when no connection reached a
+// TLS server, or when the policy's handshake failed twice without an
+// answer (*HandshakeError).
 func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes, error) {
 	polHello := policyHello(p.opts.Policy, sni)
-	versions := []uint16{wire.VersionTLS10, wire.VersionTLS11, wire.VersionTLS13}
+	versions := []uint16{wire.VersionTLS10, wire.VersionTLS11}
+	if p.opts.Ciphers {
+		versions = append(versions, wire.VersionTLS13)
+	}
 	hs := handshakes{byVersion: map[uint16]probe{}}
 	jobs := []func(){
 		func() { hs.policy = p.run(ctx, polHello, policyLimits) },
@@ -88,7 +94,15 @@ func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes
 		p.progress.setStep("TLS 1.2 probe", 0, 0)
 		hs.byVersion[wire.VersionTLS12] = p.probeVersion(ctx, wire.VersionTLS12, sni)
 	}
-	return hs, fatalProbeError(append(all, hs.byVersion[wire.VersionTLS12]))
+	all = append(all, hs.byVersion[wire.VersionTLS12])
+	if _, asked := hs.byVersion[wire.VersionTLS13]; !asked && hs.full.version != wire.VersionTLS13 {
+		// A completed TLS 1.3 handshake shows TLS 1.3 already; a probe
+		// would cost the server one more connection for nothing.
+		p.opts.progress(Progress{Target: target, Step: "TLS 1.3 probe"})
+		hs.byVersion[wire.VersionTLS13] = p.probeVersion(ctx, wire.VersionTLS13, sni)
+		all = append(all, hs.byVersion[wire.VersionTLS13])
+	}
+	return hs, fatalProbeError(all)
 }
 
 // retryPolicy repeats the policy's handshake alone, once, when the first

@@ -1,11 +1,14 @@
 package inspect
 
 import (
+	"crypto/tls"
 	"slices"
 	"testing"
 
 	"chainscope/inspect/policy"
+	"chainscope/inspect/trust"
 	"chainscope/inspect/wire"
+	"chainscope/internal/testpki"
 )
 
 // TestVersionHellos: every probe offers at most 128 suites and is never
@@ -61,5 +64,36 @@ func TestPolicyHelloIsThePolicys(t *testing.T) {
 	if h.Padding || !slices.Equal(h.CipherSuites, pol.CipherSuites) || !slices.Equal(h.Groups, pol.Hello.Groups) ||
 		!slices.Equal(h.SignatureAlgorithms, pol.Hello.SignatureAlgorithms) || h.ExtendedMasterSecret || h.RenegotiationInfo {
 		t.Errorf("policyHello(pagerduty) = %+v, want the policy's hello, unpadded", h)
+	}
+}
+
+// TestTLS13Probe: a full handshake that completes at TLS 1.3 shows TLS
+// 1.3, and no TLS 1.3 probe is sent (four connections); against a server
+// that stops at TLS 1.2 the probe is sent (five) and finds no TLS 1.3.
+func TestTLS13Probe(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Test Root")
+	leaf := testpki.Leaf(t, root, "example.test")
+	store := trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})
+	for _, tt := range []struct {
+		name  string
+		max   uint16
+		tls13 bool
+		conns int
+	}{
+		{"TLS 1.3 server", tls.VersionTLS13, true, 4},
+		{"TLS 1.2 server", tls.VersionTLS12, false, 5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			addr := testServer(t, &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf)}, MaxVersion: tt.max})
+			r, err := inspectAddr(t, addr, Options{Store: store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.TLS.Versions["TLS 1.3"] != tt.tls13 || r.TLS.Handshakes != tt.conns {
+				t.Errorf("versions %v, %d connections; want TLS 1.3 %v, %d connections", r.TLS.Versions, r.TLS.Handshakes, tt.tls13, tt.conns)
+			}
+		})
 	}
 }

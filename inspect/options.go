@@ -40,9 +40,10 @@ type Options struct {
 	// Ciphers asks for every accepted cipher suite to be enumerated.
 	Ciphers bool
 	// PerHost bounds the connections open at once to one endpoint; zero
-	// means 5, the connections of the default inspection (the policy's
-	// handshake, three version probes, one full handshake), so that they
-	// all run at once and a silent server costs one timeout, not two.
+	// means 5, the first round of the default inspection (the policy's
+	// handshake, the TLS 1.0 and 1.1 probes, one full handshake, one more
+	// with a client certificate), so that they all run at once and a
+	// silent server costs one timeout, not two.
 	PerHost int
 	// ClientCertificate is presented when the server asks for one.
 	ClientCertificate *tls.Certificate

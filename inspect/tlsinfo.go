@@ -14,6 +14,11 @@ func (hs handshakes) tlsInfo(addr string) *TLSInfo {
 	for _, v := range probeVersions {
 		info.Versions[wire.VersionName(v)] = hs.byVersion[v].speaks(v)
 	}
+	if hs.full != nil && hs.full.version == wire.VersionTLS13 {
+		// A completed TLS 1.3 handshake shows it; then no TLS 1.3 probe
+		// was sent (but with --ciphers).
+		info.Versions["TLS 1.3"] = true
+	}
 	pol := hs.policy
 	if pol.answered() {
 		f := pol.flight
