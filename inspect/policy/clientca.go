@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,22 +101,27 @@ func readCAFile(path, dir string) (inter, root *x509.Certificate, err error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(dir, path)
 	}
-	fi, err := os.Stat(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	if fi.Size() > maxClientCAFile {
-		return nil, nil, fmt.Errorf("%s: %d bytes, more than %d KiB", path, fi.Size(), maxClientCAFile>>10)
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s: not a regular file", path)
 	}
-	data, err := os.ReadFile(path)
+	// Bounded by what is read, not by what Stat says.
+	data, err := io.ReadAll(io.LimitReader(f, maxClientCAFile+1))
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := certfile.Parse(path, data)
+	if len(data) > maxClientCAFile {
+		return nil, nil, fmt.Errorf("%s: more than %d KiB", path, maxClientCAFile>>10)
+	}
+	cf, err := certfile.Parse(path, data)
 	if err != nil {
 		return nil, nil, err
 	}
-	certs := f.Certificates
+	certs := cf.Certificates
 	if len(certs) == 0 || len(certs) > 2 {
 		return nil, nil, fmt.Errorf("%s: %d certificates; want the root, or the intermediate then the root", path, len(certs))
 	}

@@ -160,6 +160,8 @@ func TestCAFileErrors(t *testing.T) {
 		{"unrelated root", chain(`"ca_file":"unrelated.pem"`), "is not a CA issued by the root"},
 		{"three certificates", chain(`"ca_file":"three.pem"`), "3 certificates"},
 		{"missing", chain(`"ca_file":"missing.pem"`), "missing.pem"},
+		{"a device", chain(`"ca_file":"/dev/zero"`), "not a regular file"},
+		{"a directory", chain(`"ca_file":"/"`), "not a regular file"},
 		{"with root", chain(`"ca_file":"ok.pem","root":` + jsonString(testpki.PEM(root))), "ca_file excludes"},
 		{"neither", chain(`"intermediate":` + jsonString(testpki.PEM(inter))), "no root"},
 	}
