@@ -95,6 +95,16 @@ func TestMTLSUsage(t *testing.T) {
 		{"help", []string{"mtls", "--help"}, exitPass, ""},
 		{"bad --as", []string{"--as", "sender", "testdata/chain-ok.pem"}, exitUsage, `--as sender: want server or client`},
 		{"--as client on a host", append([]string{"--json", "--as", "client", "127.0.0.1:1"}, senderPolicy...), exitError, "chainscope listen"},
+		{"check without target", []string{"mtls", "check", "--ca-cert", "testdata/root.pem", "--ca-key", "testdata/root.key"}, exitUsage, "one target"},
+		{"check without stand-in", []string{"mtls", "check", "127.0.0.1:1"}, exitUsage, "--ca-cert and --ca-key"},
+		{"check with a key of another CA", []string{"mtls", "check", "127.0.0.1:1", "--ca-cert", "testdata/root.pem", "--ca-key", "testdata/intermediate.key"}, exitUsage, "--ca-cert testdata/root.pem"},
+		{"check with a leaf as CA", []string{"mtls", "check", "127.0.0.1:1", "--ca-cert", "testdata/client-webhooks.test.pem", "--ca-key", "testdata/client-webhooks.test.key"}, exitUsage, "not a CA"},
+		{"check of a closed port", append([]string{"mtls", "check", "127.0.0.1:1", "--ca-cert", "testdata/root.pem", "--ca-key", "testdata/root.key", "--timeout", "2s"}, senderPolicy...), exitError, "127.0.0.1:1"},
+		{"listen without certificate", []string{"listen", "127.0.0.1:0"}, exitUsage, "--cert and --key"},
+		{"listen without address", []string{"listen", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key"}, exitUsage, "one address"},
+		{"listen for a policy without client chains", []string{"listen", "127.0.0.1:0", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key", "--policy", "testdata/policy-modern.json"}, exitUsage, "client_auth.chains"},
+		{"listen on a bad address", []string{"listen", "256.0.0.1:1", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key"}, exitError, "256.0.0.1"},
+		{"listen help", []string{"listen", "--help"}, exitPass, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
