@@ -72,3 +72,30 @@ func TestAllowListErrors(t *testing.T) {
 		t.Errorf("LoadAllowList(over 4 MiB) = %v, want an error saying it is too large", err)
 	}
 }
+
+// FuzzParseAllowList: any file either parses or is refused with an error
+// naming a line; a parsed list allows exactly what it lists.
+func FuzzParseAllowList(f *testing.F) {
+	for _, s := range []string{"a.example:443\n# c\n", "[::1]:1\nhttps://b.example/x\n", "bad host\n", "\x00:1"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := ParseAllowList(data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "line ") {
+				t.Fatalf("ParseAllowList(%q) error %q names no line", data, err)
+			}
+			return
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			line, _, _ = strings.Cut(line, "#")
+			if line = strings.TrimSpace(line); line == "" {
+				continue
+			}
+			tg, err := inspect.ParseHostTarget(line)
+			if err != nil || !a.Allows(tg) {
+				t.Fatalf("ParseAllowList(%q) does not allow its own entry %q (%v)", data, line, err)
+			}
+		}
+	})
+}

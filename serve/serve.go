@@ -9,7 +9,7 @@
 //
 // # Metrics of a probe
 //
-// See [probeMetrics] for names, units and label bounds:
+// Each metric's HELP text gives its unit and label bounds:
 // chainscope_probe_success, chainscope_probe_inspected,
 // chainscope_probe_duration_seconds, chainscope_check_status,
 // chainscope_cert_not_after_timestamp_seconds,
@@ -56,13 +56,11 @@ import (
 type Config struct {
 	// Options is the base of every probe's inspection: Store (loaded once
 	// and shared by every probe; required), Policy (the default policy;
-	// nil means pagerduty), Timeout (the upper bound of one probe, and of
-	// each of its connections; zero means 10s), PerHost, ClientCertificate,
-	// Dialer and Now. Policy, ServerName and Timeout are set per probe.
+	// nil means pagerduty; a probe may name it or a built-in one with
+	// ?policy=), Timeout (the upper bound of one probe, and of each of its
+	// connections; zero means 10s), PerHost, ClientCertificate, Dialer and
+	// Now. Policy, ServerName and Timeout are set per probe.
 	Options inspect.Options
-	// Policies are the policies a probe may name with ?policy=, besides
-	// Options.Policy and the built-in ones.
-	Policies []*policy.Policy
 	// Allow, when set, lists the only endpoints a probe may inspect.
 	Allow *AllowList
 	// Concurrency bounds the probes that run at once; zero means 8.
@@ -119,9 +117,6 @@ func New(cfg Config) (*Server, error) {
 	for _, name := range policy.Names() {
 		p, _ := policy.Builtin(name)
 		s.policies[name] = p
-	}
-	for _, p := range cfg.Policies {
-		s.policies[p.Name] = p
 	}
 	s.policies[opts.Policy.Name] = opts.Policy
 	n := cfg.Concurrency
