@@ -24,8 +24,8 @@ func TestFixChainCLI(t *testing.T) {
 		sources []string
 	}{
 		{"out of order", []string{"testdata/chain-out-of-order.pem"}, exitFail, 2, "", []string{"presented #0", "presented #2"}},
-		{"duplicate", []string{"testdata/chain-duplicate.pem"}, exitPass, 2, "", []string{"presented #0", "presented #1"}},
-		{"unrelated extra", []string{"testdata/chain-unrelated-extra.pem"}, exitPass, 2, "", []string{"presented #0", "presented #1"}},
+		{"duplicate", []string{"testdata/chain-duplicate.pem"}, exitFail, 2, "", []string{"presented #0", "presented #1"}},
+		{"unrelated extra", []string{"testdata/chain-unrelated-extra.pem"}, exitFail, 2, "", []string{"presented #0", "presented #1"}},
 		{"reversed", []string{"testdata/chain-reversed.pem"}, exitFail, 2, "", []string{"presented #1", "presented #0"}},
 		{"missing, no source", []string{"testdata/chain-missing-intermediate.pem"}, exitFail, 0,
 			"chainscope: hint: give the missing intermediate with --intermediates FILE", nil},

@@ -8,6 +8,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"time"
+
+	"chainscope/inspect/verify"
 )
 
 // describe turns a presented certificate into its report entry, its
@@ -16,6 +18,7 @@ func describe(ch *chain, i int, now time.Time) Certificate {
 	c := ch.certs[i]
 	typ, bits := keyInfo(c)
 	sha1sum := sha1.Sum(c.Raw)
+	sum := ch.a.Sum(i)
 	out := Certificate{
 		Position:               i,
 		Subject:                c.Subject.String(),
@@ -23,7 +26,7 @@ func describe(ch *chain, i int, now time.Time) Certificate {
 		Serial:                 serialHex(c),
 		NotBefore:              c.NotBefore.UTC(),
 		NotAfter:               c.NotAfter.UTC(),
-		SHA256:                 hex.EncodeToString(ch.sums[i][:]),
+		SHA256:                 hex.EncodeToString(sum[:]),
 		SHA1:                   hex.EncodeToString(sha1sum[:]),
 		IsCA:                   c.IsCA,
 		SelfSigned:             ch.selfSigned[i],
@@ -39,7 +42,7 @@ func describe(ch *chain, i int, now time.Time) Certificate {
 		OCSPServers:            c.OCSPServer,
 		IssuingCertificateURLs: c.IssuingCertificateURL,
 		CRLDistributionPoints:  c.CRLDistributionPoints,
-		ExtKeyUsage:            extKeyUsages(c),
+		ExtKeyUsage:            verify.ExtKeyUsageNames(c),
 		KeyUsage:               keyUsages(c.KeyUsage),
 		MaxPathLen:             -1,
 		PEM:                    string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})),
@@ -88,38 +91,6 @@ func colonHex(b []byte) string {
 		out = append(out, digits[x>>4], digits[x&0xf])
 	}
 	return string(out)
-}
-
-var extKeyUsageNames = map[x509.ExtKeyUsage]string{
-	x509.ExtKeyUsageAny:                            "any",
-	x509.ExtKeyUsageServerAuth:                     "serverAuth",
-	x509.ExtKeyUsageClientAuth:                     "clientAuth",
-	x509.ExtKeyUsageCodeSigning:                    "codeSigning",
-	x509.ExtKeyUsageEmailProtection:                "emailProtection",
-	x509.ExtKeyUsageIPSECEndSystem:                 "ipsecEndSystem",
-	x509.ExtKeyUsageIPSECTunnel:                    "ipsecTunnel",
-	x509.ExtKeyUsageIPSECUser:                      "ipsecUser",
-	x509.ExtKeyUsageTimeStamping:                   "timeStamping",
-	x509.ExtKeyUsageOCSPSigning:                    "OCSPSigning",
-	x509.ExtKeyUsageMicrosoftServerGatedCrypto:     "msSGC",
-	x509.ExtKeyUsageNetscapeServerGatedCrypto:      "nsSGC",
-	x509.ExtKeyUsageMicrosoftCommercialCodeSigning: "msCodeCom",
-	x509.ExtKeyUsageMicrosoftKernelCodeSigning:     "msKernelCode",
-}
-
-func extKeyUsages(c *x509.Certificate) []string {
-	var out []string
-	for _, u := range c.ExtKeyUsage {
-		if n, ok := extKeyUsageNames[u]; ok {
-			out = append(out, n)
-		} else {
-			out = append(out, fmt.Sprintf("eku(%d)", u))
-		}
-	}
-	for _, oid := range c.UnknownExtKeyUsage {
-		out = append(out, oid.String())
-	}
-	return out
 }
 
 var keyUsageNames = []string{

@@ -2,55 +2,76 @@ package inspect
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
+	"time"
 
 	"chainscope/inspect/trust"
+	"chainscope/inspect/verify"
 )
 
-// maxPathLen bounds the path walk; no real chain is longer.
-const maxPathLen = 16
-
-// chain is the analysis of certificates as presented: who signed whom, which
-// one is the leaf, and the path from it towards a root of the store.
+// chain is the analysis of certificates as presented: who certifies whom,
+// which one is the server's certificate, every candidate path from it and
+// the one the sender would take (see package verify).
 type chain struct {
 	certs []*x509.Certificate
-	sums  [][32]byte
-	// leaf is the position of the end-entity certificate; usually 0.
+	a     *verify.Analysis
+	// live is set for a chain a server sent: position 0 is the server's
+	// certificate, whatever its role (sender-model.md section 3).
+	live bool
+	// keyAt is the position whose key signed the handshake, -1 when not
+	// known (a file, or no signature to check).
+	keyAt int
+	// leaf is the position the paths start at: 0 for a live target, the
+	// end-entity certificate for a file (usually 0 too).
 	leaf int
-	// path lists presented positions from the leaf towards the root.
+	// endEntity is the end-entity certificate by role, found as for a
+	// file; it differs from leaf when a server sends a CA first.
+	endEntity int
+	// best is the path the sender would take, or the one to explain.
+	best *verify.Path
+	// path lists its presented positions from the leaf towards the root.
 	path []int
 	// anchor is the store root the path ends at, nil when none was found.
 	anchor *trust.Root
 	// anchorAt is the position of the presented certificate that is the
-	// anchor itself (same subject and key), or -1 when the anchor was taken
-	// from the store.
+	// anchor itself (the same bytes), or -1.
 	anchorAt int
 	// anchorSeen is the position of the presented certificate the anchor
 	// was found as: the root itself, or another certificate with its
 	// subject and key (a cross-signed or re-signed copy); -1 when the
-	// anchor came from the store as the issuer of the path's last
-	// certificate.
+	// store's copy issued the path's last certificate.
 	anchorSeen int
 	// missing is the certificate whose issuer is neither presented nor in
 	// the store, -1 when none.
 	missing int
-	// selfSignedTop is true when the path ends at a self-signed certificate
-	// that is not in the store.
+	// selfSignedTop is true when the path ends at a self-signed
+	// certificate that is not in the store.
 	selfSignedTop bool
 	selfSigned    []bool
 	issuedByNext  []bool
 	// duplicateOf is the earlier position of the same certificate, or -1.
 	duplicateOf []int
 	onPath      []bool
-	signsMemo   map[[2]int]bool
 }
 
-func analyzeChain(certs []*x509.Certificate, store *trust.Store) *chain {
+// chainFacts is what the handshake adds to the certificates: whether they
+// came from a live server, and whose key signed its ServerKeyExchange.
+type chainFacts struct {
+	live  bool
+	keyAt int
+}
+
+func analyzeChain(certs []*x509.Certificate, store *trust.Store, at time.Time, facts chainFacts) *chain {
 	n := len(certs)
+	a := verify.Analyze(certs, verify.Options{Store: store, At: at, Leaf: 0, FindLeaf: !facts.live})
 	ch := &chain{
 		certs:        certs,
-		sums:         make([][32]byte, n),
+		a:            a,
+		live:         facts.live,
+		keyAt:        facts.keyAt,
+		leaf:         a.Leaf,
+		endEntity:    a.Leaf,
+		best:         a.Best(),
 		anchorAt:     -1,
 		anchorSeen:   -1,
 		missing:      -1,
@@ -58,143 +79,35 @@ func analyzeChain(certs []*x509.Certificate, store *trust.Store) *chain {
 		issuedByNext: make([]bool, n),
 		duplicateOf:  make([]int, n),
 		onPath:       make([]bool, n),
-		signsMemo:    make(map[[2]int]bool),
 	}
-	first := make(map[[32]byte]int, n)
-	for i, c := range certs {
-		ch.sums[i] = sha256.Sum256(c.Raw)
-		ch.duplicateOf[i] = -1
-		if j, ok := first[ch.sums[i]]; ok {
-			ch.duplicateOf[i] = j
-		} else {
-			first[ch.sums[i]] = i
-		}
-		ch.selfSigned[i] = bytes.Equal(c.RawSubject, c.RawIssuer) &&
-			c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+	if facts.live {
+		ch.endEntity = verify.Analyze(certs, verify.Options{Store: store, At: at, FindLeaf: true}).Leaf
+	}
+	for i := range certs {
+		ch.duplicateOf[i] = a.DuplicateOf(i)
+		ch.selfSigned[i] = a.SelfSigned(i)
 	}
 	for i := 0; i+1 < n; i++ {
-		ch.issuedByNext[i] = ch.signs(i+1, i)
+		ch.issuedByNext[i] = a.Certifies(i+1, i)
 	}
-	ch.leaf = ch.findLeaf()
-	ch.walk(store)
+	b := ch.best
+	ch.path = b.Positions
 	for _, p := range ch.path {
 		ch.onPath[p] = true
 	}
+	switch b.End {
+	case verify.EndAnchor:
+		ch.anchor = b.Anchor
+		ch.anchorSeen = b.Seen
+		if b.Seen >= 0 && bytes.Equal(certs[b.Seen].Raw, b.Anchor.Cert.Raw) {
+			ch.anchorAt = b.Seen
+		}
+	case verify.EndSelfSigned:
+		ch.selfSignedTop = true
+	default:
+		ch.missing = b.Top()
+	}
 	return ch
-}
-
-// signs reports whether the certificate at parent signed the one at child:
-// the names chain and the signature verifies with the parent's key.
-// Signatures are checked, not names alone, so a look-alike issuer fails.
-func (ch *chain) signs(parent, child int) bool {
-	if parent == child {
-		return false
-	}
-	key := [2]int{parent, child}
-	if v, ok := ch.signsMemo[key]; ok {
-		return v
-	}
-	p, c := ch.certs[parent], ch.certs[child]
-	ok := bytes.Equal(c.RawIssuer, p.RawSubject) &&
-		(len(c.AuthorityKeyId) == 0 || len(p.SubjectKeyId) == 0 || bytes.Equal(c.AuthorityKeyId, p.SubjectKeyId)) &&
-		p.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
-	ch.signsMemo[key] = ok
-	return ok
-}
-
-// issuesAny reports whether the certificate at i signed another presented
-// certificate (its duplicates and itself aside).
-func (ch *chain) issuesAny(i int) bool {
-	byIssuer := ch.certs[i].RawSubject
-	for j, c := range ch.certs {
-		if j == i || ch.sums[j] == ch.sums[i] || !bytes.Equal(c.RawIssuer, byIssuer) {
-			continue
-		}
-		if ch.signs(i, j) {
-			return true
-		}
-	}
-	return false
-}
-
-// findLeaf picks the end-entity certificate: position 0 when it signed no
-// other presented certificate (the usual case), else the first non-CA
-// certificate that signed none (a root-first or reversed bundle), else 0.
-func (ch *chain) findLeaf() int {
-	if len(ch.certs) == 0 || !ch.issuesAny(0) {
-		return 0
-	}
-	fallback := -1
-	for i, c := range ch.certs {
-		if ch.duplicateOf[i] >= 0 || ch.issuesAny(i) {
-			continue
-		}
-		if !c.IsCA {
-			return i
-		}
-		if fallback < 0 {
-			fallback = i
-		}
-	}
-	if fallback >= 0 {
-		return fallback
-	}
-	return 0
-}
-
-// walk follows issuers from the leaf: first a store root that is the
-// current certificate itself, then a presented issuer (the next position
-// first), then a store root that signed it; it stops where none is found.
-func (ch *chain) walk(store *trust.Store) {
-	if len(ch.certs) == 0 {
-		return
-	}
-	cur := ch.leaf
-	seen := map[[32]byte]bool{}
-	for len(ch.path) < maxPathLen {
-		ch.path = append(ch.path, cur)
-		seen[ch.sums[cur]] = true
-		c := ch.certs[cur]
-		if r := store.Find(c); r != nil {
-			ch.anchor = r
-			ch.anchorSeen = cur
-			if bytes.Equal(r.Cert.Raw, c.Raw) {
-				ch.anchorAt = cur
-			}
-			return
-		}
-		if ch.selfSigned[cur] {
-			ch.selfSignedTop = true
-			return
-		}
-		next := -1
-		if cur+1 < len(ch.certs) && !seen[ch.sums[cur+1]] && ch.signs(cur+1, cur) {
-			next = cur + 1
-		} else {
-			for j := range ch.certs {
-				if !seen[ch.sums[j]] && ch.duplicateOf[j] < 0 && bytes.Equal(ch.certs[j].RawSubject, c.RawIssuer) && ch.signs(j, cur) {
-					next = j
-					break
-				}
-			}
-		}
-		if next >= 0 {
-			cur = next
-			continue
-		}
-		if roots := store.Issuers(c); len(roots) > 0 {
-			ch.anchor = roots[0]
-			for _, r := range roots {
-				if r.Constraint == nil || r.Constraint(ch.pathCerts(r)) == nil {
-					ch.anchor = r
-					break
-				}
-			}
-			return
-		}
-		ch.missing = cur
-		return
-	}
 }
 
 // judgedCert is a certificate on the path as a verifier judges it; pos is
@@ -216,40 +129,14 @@ func (j judgedCert) name() string {
 // certificates from the leaf, then the store root. A presented certificate
 // with the anchor's subject and key stands for the anchor and is replaced
 // by the store's copy, as verifiers do (Java's PKIXValidator stops at such
-// a certificate; Go's path builder anchors there): an expired cross-sign of
-// a trusted root costs nothing.
-func (ch *chain) judged(root *trust.Root) []judgedCert {
-	out := make([]judgedCert, 0, len(ch.path)+1)
-	for _, p := range ch.path {
-		if p == ch.anchorSeen && p != ch.anchorAt {
-			break
-		}
-		out = append(out, judgedCert{p, ch.certs[p]})
-	}
-	if root != nil && ch.anchorAt < 0 {
-		out = append(out, judgedCert{-1, root.Cert})
+// a certificate; Go's path builder anchors there): an expired cross-sign
+// of a trusted root costs nothing.
+func (ch *chain) judged() []judgedCert {
+	out := make([]judgedCert, len(ch.best.Certs))
+	for i, c := range ch.best.Certs {
+		out[i] = judgedCert{ch.best.Pos[i], c}
 	}
 	return out
-}
-
-// pathCerts returns the certificates of the path as a verifier judges it
-// (see judged).
-func (ch *chain) pathCerts(root *trust.Root) []*x509.Certificate {
-	var out []*x509.Certificate
-	for _, j := range ch.judged(root) {
-		out = append(out, j.cert)
-	}
-	return out
-}
-
-// inOrder reports whether the path occupies positions 0, 1, 2, … in order.
-func (ch *chain) inOrder() bool {
-	for i, p := range ch.path {
-		if p != i {
-			return false
-		}
-	}
-	return true
 }
 
 // role names the part a presented certificate plays.
@@ -266,4 +153,15 @@ func (ch *chain) role(i int) string {
 	default:
 		return "intermediate"
 	}
+}
+
+// refusedSignature reports whether a signature on the path uses an
+// algorithm the sender refuses: such a link does not hold for it.
+func (ch *chain) refusedSignature() bool {
+	for _, f := range ch.best.Failures {
+		if f.Reason == verify.SignatureRefused {
+			return true
+		}
+	}
+	return false
 }

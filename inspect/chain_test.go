@@ -22,7 +22,7 @@ func judgeCerts(t *testing.T, certs []*x509.Certificate, roots []*trust.Root, se
 		At:     testpki.Now,
 	}
 	r := newReport(Target{Arg: "test.pem", Kind: TargetFile}, opts, SourceFile, serverName)
-	judge(&r, certs, opts)
+	judge(&r, certs, opts, chainFacts{keyAt: -1})
 	return r
 }
 
@@ -124,21 +124,21 @@ func TestChainChecks(t *testing.T) {
 		{
 			name:  "missing intermediate",
 			certs: []*testpki.Cert{leaf2, inter},
-			want:  want{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusFail},
+			want:  want{CheckOrder: StatusFail, CheckComplete: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusFail},
 			path:  "#0", roles: "leaf unrelated",
 			fix: map[string]string{CheckComplete: "if CN=Test Int 2 is an intermediate, add it right after CN=deep.test in your certificate file (its CA publishes it at http://ca.test/int2.der); if CN=Test Int 2 is a root, add it to the roots file"},
 		},
 		{
 			name:  "duplicate intermediate",
 			certs: []*testpki.Cert{leaf, inter, inter},
-			want:  want{CheckOrder: StatusPass, CheckExtra: StatusWarn, CheckRoot: StatusPass},
+			want:  want{CheckOrder: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusPass},
 			path:  "#0 -> #1 -> store", trusted: true, roles: "leaf intermediate duplicate",
-			fix: map[string]string{CheckExtra: "remove #2 CN=Test Int"},
+			fix: map[string]string{CheckExtra: "remove #2 from", CheckOrder: "drop #2"},
 		},
 		{
 			name:  "unrelated extra",
 			certs: []*testpki.Cert{leaf, inter, other},
-			want:  want{CheckOrder: StatusPass, CheckExtra: StatusWarn, CheckRoot: StatusPass},
+			want:  want{CheckOrder: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusPass},
 			path:  "#0 -> #1 -> store", trusted: true, roles: "leaf intermediate unrelated",
 		},
 		{
@@ -150,7 +150,7 @@ func TestChainChecks(t *testing.T) {
 		{
 			name:  "look-alike issuer is not an issuer",
 			certs: []*testpki.Cert{leaf, fakeInt},
-			want:  want{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusFail},
+			want:  want{CheckOrder: StatusFail, CheckComplete: StatusFail, CheckExtra: StatusWarn, CheckRoot: StatusFail},
 			path:  "#0", roles: "leaf unrelated",
 		},
 		{
@@ -211,7 +211,7 @@ func TestChainChecks(t *testing.T) {
 		},
 		{
 			name: "issuer is not a CA", certs: []*testpki.Cert{underLeaf, notCA, inter},
-			want: want{CheckOrder: StatusPass, CheckComplete: StatusPass, CheckRoot: StatusFail},
+			want: want{CheckOrder: StatusPass, CheckComplete: StatusWarn, CheckRoot: StatusFail},
 			path: "#0 -> #1 -> #2 -> store", roles: "leaf intermediate intermediate",
 			fix: map[string]string{CheckRoot: "every issuer must be a CA"},
 		},

@@ -1,17 +1,18 @@
 package inspect
 
 import (
+	"bytes"
 	"crypto/dsa" //lint:ignore SA1019 DSA keys are still met in the wild and must be named
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"chainscope/inspect/policy"
+	"chainscope/inspect/verify"
 )
 
 // expiryWarning is how close to its end a certificate on the path draws a
@@ -22,87 +23,138 @@ const expiryWarning = 30 * 24 * time.Hour
 // chainChecks judges the analysed chain by the policy's rules.
 func chainChecks(ch *chain, pol *policy.Policy, storeName storeRef, serverName string, now time.Time) []Check {
 	return []Check{
-		orderCheck(ch, pol),
+		orderCheck(ch, pol, storeName),
 		completeCheck(ch, storeName),
-		extraCheck(ch),
+		extraCheck(ch, storeName),
 		rootCheck(ch, storeName),
 		validityCheck(ch, now),
 		hostnameCheck(ch, serverName),
 	}
 }
 
-// orderCheck: RFC 5246 §7.4.2 requires the sender's certificate first and
-// "each following certificate MUST directly certify the one preceding it";
-// strict senders (PagerDuty among them) reject any other order.
-func orderCheck(ch *chain, pol *policy.Policy) Check {
+// orderCheck: the sender reads the list as a path (sender-model.md
+// section 3; RFC 5246 §7.4.2: "each following certificate MUST directly
+// certify the one preceding it"): the server's certificate first, each
+// one certified by the next. A duplicate or an unrelated certificate
+// anywhere breaks it; a root at the end certifies the one before it and is
+// fine.
+func orderCheck(ch *chain, pol *policy.Policy, storeName storeRef) Check {
 	c := newCheck(CheckOrder)
-	if len(ch.path) == 1 && ch.leaf == 0 {
-		c.Status = StatusPass
-		c.Detail = "only the leaf is on the path; there is nothing to order"
-		return c
+	n := len(ch.certs)
+	var broken []string
+	for i := 0; i+1 < n; i++ {
+		if !ch.issuedByNext[i] {
+			broken = append(broken, orderBreak(ch, i))
+		}
 	}
-	if ch.inOrder() {
+	firstOK := ch.leaf == 0 && ch.endEntity == 0
+	if firstOK && len(broken) == 0 {
 		c.Status = StatusPass
-		c.Detail = fmt.Sprintf("each of the %s on the path is issued by the one after it, leaf first", plural(len(ch.path), "certificate"))
+		c.Detail = "only one certificate is presented; there is nothing to order"
+		if n > 1 {
+			c.Detail = fmt.Sprintf("each of the %d presented certificates is certified by the one after it, leaf first", n)
+		}
 		return c
 	}
 	c.Status = StatusFail
 	if !pol.RequireOrder {
 		c.Status = StatusWarn
 	}
-	var want []string
-	for _, p := range ch.path {
-		want = append(want, at(p, ch.certs[p]))
-	}
-	var broken []string
-	for i := 0; i+1 < len(ch.certs); i++ {
-		if ch.onPath[i] && !ch.issuedByNext[i] && ch.duplicateOf[i] < 0 && !(i == ch.path[len(ch.path)-1]) {
-			broken = append(broken, fmt.Sprintf("%s is not issued by #%d", at(i, ch.certs[i]), i+1))
-		}
-	}
+	var parts []string
 	switch {
 	case ch.leaf != 0:
-		c.Detail = fmt.Sprintf("the leaf %s is not first: %s is at position 0", at(ch.leaf, ch.certs[ch.leaf]), shortName(ch.certs[0]))
-	case len(broken) > 0:
-		c.Detail = strings.Join(broken, "; ")
-	default:
-		c.Detail = "the path does not occupy positions 0, 1, 2, … in order"
+		parts = append(parts, fmt.Sprintf("the leaf %s is not first: %s is at position 0", at(ch.leaf, ch.certs[ch.leaf]), shortName(ch.certs[0])))
+	case ch.endEntity != 0:
+		parts = append(parts, fmt.Sprintf("#0 %s, a CA certificate, is sent first, so the sender takes it as the server's certificate; the end-entity certificate is %s", shortName(ch.certs[0]), at(ch.endEntity, ch.certs[ch.endEntity])))
 	}
-	c.Fix = "present the certificates in this order: " + strings.Join(want, ", ")
-	if ch.leaf == 0 && len(ch.path) > 1 {
-		p := ch.path[1]
-		c.Fix = fmt.Sprintf("put the intermediate %s right after the leaf in your certificate file; the full order is %s", shortName(ch.certs[p]), strings.Join(want, ", "))
+	if len(broken) > 3 {
+		broken = append(broken[:3], fmt.Sprintf("%d more breaks", len(broken)-3))
 	}
-	if extras := ch.offPath(); len(extras) > 0 {
-		c.Fix += "; drop " + joinAnd(extras)
-	}
+	parts = append(parts, broken...)
+	c.Detail = strings.Join(parts, "; ")
+	c.Fix = orderFix(ch, storeName)
 	return c
 }
 
-// offPath names the presented certificates that are not on the path.
-func (ch *chain) offPath() []string {
-	var out []string
-	for i, cert := range ch.certs {
-		if !ch.onPath[i] {
-			out = append(out, at(i, cert))
+// orderBreak says why the certificate at i is not certified by the next.
+func orderBreak(ch *chain, i int) string {
+	j := i + 1
+	if ch.duplicateOf[j] >= 0 {
+		return fmt.Sprintf("#%d is a copy of #%d", j, ch.duplicateOf[j])
+	}
+	return fmt.Sprintf("%s is not certified by #%d %s", at(i, ch.certs[i]), j, shortName(ch.certs[j]))
+}
+
+// orderFix is the list that would pass: the path's presented certificates
+// in path order, everything else dropped. A live server that sends a CA
+// certificate first needs its own certificate first, and the key that goes
+// with it.
+func orderFix(ch *chain, storeName storeRef) string {
+	var want, drop []string
+	for _, p := range ch.path {
+		want = append(want, at(p, ch.certs[p]))
+	}
+	for i := range ch.certs {
+		if !ch.onPath[i] || ch.duplicateOf[i] >= 0 {
+			drop = append(drop, fmt.Sprintf("#%d", i))
 		}
 	}
-	return out
+	if ch.live && ch.endEntity != 0 {
+		ee := at(ch.endEntity, ch.certs[ch.endEntity])
+		switch ch.keyAt {
+		case ch.endEntity:
+			return fmt.Sprintf("send the end-entity certificate %s first (the server's key belongs to it), then its issuers in order", ee)
+		case 0:
+			return fmt.Sprintf("the server's private key belongs to #0 %s, a CA certificate, not to %s: configure the server with %s and its own private key (or get a new certificate for the key it has)", shortName(ch.certs[0]), ee, ee)
+		}
+		return fmt.Sprintf("configure the server with %s first and its issuers after it, with that certificate's private key; if the key the server holds belongs to #0 %s, a CA certificate, a new certificate for the server's own key is needed", ee, shortName(ch.certs[0]))
+	}
+	if ch.missing >= 0 {
+		m := ch.certs[ch.missing]
+		fix := fmt.Sprintf("add the missing %s right after %s (see chain.complete), each certificate followed by its issuer", issuerName(m), at(ch.missing, m))
+		if ch.leaf != 0 {
+			fix = fmt.Sprintf("put the leaf %s first, ", at(ch.leaf, ch.certs[ch.leaf])) + fix
+		}
+		return fix
+	}
+	fix := "present the certificates in this order: " + strings.Join(want, ", ")
+	if ch.leaf == 0 && len(ch.path) > 1 && ch.path[1] != 1 {
+		p := ch.path[1]
+		fix = fmt.Sprintf("put the intermediate %s right after the leaf in your certificate file; the full order is %s", shortName(ch.certs[p]), strings.Join(want, ", "))
+	}
+	if len(drop) > 0 {
+		fix += "; drop " + joinAnd(drop) + " (see chain.extra)"
+	}
+	return fix
 }
 
 // completeCheck: the sender builds the path from what the server sends and
-// its own roots; it fetches nothing (no AIA chasing), so every intermediate
-// must be presented (RFC 5246 §7.4.2).
+// its own roots; it fetches nothing (no AIA chasing), so every
+// intermediate must be presented (RFC 5246 §7.4.2). OTP releases of the
+// sender's era verify at most one intermediate below the root by default
+// (ssl option depth, 1 in OTP 21-22; sender-model.md section 3): a longer
+// path works only if the sender raised it.
 func completeCheck(ch *chain, storeName storeRef) Check {
 	c := newCheck(CheckComplete)
 	switch {
 	case ch.anchor != nil:
 		c.Status = StatusPass
 		c.Detail = fmt.Sprintf("the path reaches %s in the %s with no intermediate missing", shortName(ch.anchor.Cert), storeName)
+		if k := ch.intermediates(); k >= 2 {
+			c.Status = StatusWarn
+			c.Detail += fmt.Sprintf("; it holds %d intermediates below the root, and OTP releases of the sender's era verify at most 1 by default (ssl option depth 1): the delivery works only if the sender raised its verify depth", k)
+			c.Fix = "serve a chain with at most one intermediate below the root (ask your CA for the shorter chain or another cross-sign), or confirm the sender's verify depth"
+		}
 	case ch.missing >= 0:
 		m := ch.certs[ch.missing]
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the issuer of %s, %s, is neither presented nor in the %s", at(ch.missing, m), issuerName(m), storeName)
+		if f := worstFailure(ch.best); f.Detail != "" {
+			c.Detail = failureText(f, storeName)
+		}
+		for _, j := range ch.a.Imposters(ch.missing) {
+			c.Detail += fmt.Sprintf("; %s has that name but a different key: it did not sign %s", at(j, ch.certs[j]), at(ch.missing, m))
+		}
 		// Without the issuer in hand there is no telling an intermediate
 		// left out from a root the store does not include (a removed or
 		// private CA), so the fix covers both.
@@ -120,28 +172,33 @@ func completeCheck(ch *chain, storeName storeRef) Check {
 	return c
 }
 
-// issuerName names a certificate's issuer by CN when it has one.
-func issuerName(c *x509.Certificate) string {
-	if c.Issuer.CommonName != "" {
-		return "CN=" + c.Issuer.CommonName
+// intermediates counts the certificates between the leaf and the root on
+// the path, self-issued ones aside (OTP's depth counts "non-self-issued
+// intermediate certificates").
+func (ch *chain) intermediates() int {
+	certs := ch.best.Certs
+	n := 0
+	for i := 1; i+1 < len(certs); i++ {
+		if !bytes.Equal(certs[i].RawSubject, certs[i].RawIssuer) {
+			n++
+		}
 	}
-	return c.Issuer.String()
+	return n
 }
 
 // extraCheck: certificates off the path cost every handshake bytes and
-// confuse senders that take the chain as a list.
-func extraCheck(ch *chain) Check {
+// break the order the sender reads (see chain.order); each is named for
+// what it is.
+func extraCheck(ch *chain, storeName storeRef) Check {
 	c := newCheck(CheckExtra)
-	var dups, unrelated []string
+	var items, drop []string
 	for i, cert := range ch.certs {
-		switch {
-		case ch.duplicateOf[i] >= 0:
-			dups = append(dups, fmt.Sprintf("%s (a copy of #%d)", at(i, cert), ch.duplicateOf[i]))
-		case !ch.onPath[i]:
-			unrelated = append(unrelated, at(i, cert))
+		if note := offPathNote(ch, i, storeName); note != "" {
+			items = append(items, fmt.Sprintf("%s is %s", at(i, cert), note))
+			drop = append(drop, fmt.Sprintf("#%d", i))
 		}
 	}
-	if len(dups)+len(unrelated) == 0 {
+	if len(items) == 0 {
 		c.Status = StatusPass
 		c.Detail = "every presented certificate is on the path"
 		if ch.anchorAt >= 0 && ch.anchorAt != ch.leaf {
@@ -150,54 +207,44 @@ func extraCheck(ch *chain) Check {
 		return c
 	}
 	c.Status = StatusWarn
-	var parts []string
-	if len(dups) > 0 {
-		parts = append(parts, "duplicated: "+joinAnd(dups))
+	c.Detail = strings.Join(items, "; ")
+	c.Fix = "remove " + joinAnd(drop) + " from your certificate file"
+	if ch.missing >= 0 {
+		c.Fix = "once the missing intermediate is added (see chain.complete), remove what is still off the path"
 	}
-	if len(unrelated) > 0 {
-		what := "not on the path from the leaf: "
-		if ch.missing >= 0 {
-			what = "not linked to the leaf (an intermediate is missing, see chain.complete): "
-		}
-		parts = append(parts, what+joinAnd(unrelated))
-	}
-	c.Detail = strings.Join(parts, "; ")
-	c.Fix = "remove " + joinAnd(append(dupPositions(dups), unrelated...)) + " from your certificate file"
-	if ch.missing >= 0 && len(dups) == 0 {
-		c.Fix = "once the missing intermediate is added, remove what is still off the path"
+	if ch.live && ch.endEntity != 0 {
+		c.Fix = "see chain.order: the server sends its CA certificate first"
 	}
 	return c
 }
 
-func dupPositions(dups []string) []string {
-	out := make([]string, len(dups))
-	for i, d := range dups {
-		out[i], _, _ = strings.Cut(d, " (")
-	}
-	return out
-}
-
 // rootCheck: the sender trusts only the roots of its store (PagerDuty:
 // "We will drop webhooks if your certificate is self-signed or if your
-// certificate uses a CA outside of this list"), and honours the store's
-// distrust-after dates (Mozilla Root Store Policy §7.4).
+// certificate uses a CA outside of this list"), honours the store's
+// distrust-after dates (Mozilla Root Store Policy §7.4), and validates the
+// path by RFC 5280: issuers are CAs allowed to sign, path length and name
+// constraints hold, the extended key usage allows serverAuth.
 func rootCheck(ch *chain, storeName storeRef) Check {
 	c := newCheck(CheckRoot)
 	top := ch.path[len(ch.path)-1]
+	others := othersText(ch, storeName)
 	switch {
 	case ch.anchor != nil:
-		if ch.anchor.Constraint != nil {
-			if err := ch.anchor.Constraint(ch.pathCerts(ch.anchor)); err != nil {
-				c.Status = StatusFail
-				c.Detail = fmt.Sprintf("the path ends at %s, but the %s distrusts it here: %v", shortName(ch.anchor.Cert), storeName, err)
-				c.Fix = "get a certificate from a CA whose root the store fully trusts, or a chain that cross-signs to one"
-				return c
+		var fails []string
+		distrusted := false
+		for _, f := range ch.best.Failures {
+			if trustReason(f.Reason) {
+				fails = append(fails, failureText(f, storeName))
+				distrusted = distrusted || f.Reason == verify.Distrusted
 			}
 		}
-		if err := ch.verifyPath(); err != nil {
+		if len(fails) > 0 {
 			c.Status = StatusFail
-			c.Detail = fmt.Sprintf("the path ends at %s, a root of the %s, but a verifier rejects it: %v", shortName(ch.anchor.Cert), storeName, err)
-			c.Fix = "get the certificate reissued by your CA: every issuer must be a CA allowed to sign it, and the leaf must allow serverAuth"
+			c.Detail = fmt.Sprintf("the path ends at %s, a root of the %s, but the sender refuses it: %s%s", shortName(ch.anchor.Cert), storeName, strings.Join(fails, "; "), others)
+			c.Fix = "get the certificate reissued by your CA: every issuer must be a CA allowed to sign it (basic constraints, keyCertSign, path length, name constraints), and the leaf must allow serverAuth"
+			if distrusted {
+				c.Fix = "get a certificate from a CA whose root the store fully trusts, or a chain that cross-signs to one"
+			}
 			return c
 		}
 		c.Status = StatusPass
@@ -207,16 +254,16 @@ func rootCheck(ch *chain, storeName storeRef) Check {
 		}
 	case ch.selfSignedTop && top == ch.leaf:
 		c.Status = StatusFail
-		c.Detail = fmt.Sprintf("the leaf %s is self-signed", at(top, ch.certs[top]))
+		c.Detail = fmt.Sprintf("the leaf %s is self-signed%s", at(top, ch.certs[top]), others)
 		c.Fix = selfSignedLeafFix(storeName)
 	case ch.selfSignedTop:
 		c.Status = StatusFail
-		c.Detail = fmt.Sprintf("the path ends at the self-signed %s, which is not in the %s (a private or removed CA)", at(top, ch.certs[top]), storeName)
+		c.Detail = fmt.Sprintf("the path ends at the self-signed %s, which is not in the %s (a private or removed CA)%s", at(top, ch.certs[top]), storeName, others)
 		c.Fix = rootNotInStoreFix(storeName, at(top, ch.certs[top]))
 	default:
 		m := ch.certs[ch.missing]
 		c.Status = StatusFail
-		c.Detail = fmt.Sprintf("no root of the %s was reached: the path stops at %s, whose issuer %s is missing", storeName, at(ch.missing, m), issuerName(m))
+		c.Detail = fmt.Sprintf("no root of the %s was reached: the path stops at %s, whose issuer %s is missing%s", storeName, at(ch.missing, m), issuerName(m), others)
 		c.Fix = "add the missing intermediate (see chain.complete); " + missingRootFix(storeName, issuerName(m))
 	}
 	return c
@@ -226,7 +273,7 @@ func rootCheck(ch *chain, storeName storeRef) Check {
 // within its validity period at the evaluation time.
 func validityCheck(ch *chain, now time.Time) Check {
 	c := newCheck(CheckValidity)
-	items := ch.judged(ch.anchor)
+	items := ch.judged()
 	var bad, soon []string
 	for _, it := range items {
 		switch {
@@ -290,31 +337,42 @@ func hostnameCheck(ch *chain, name string) Check {
 	return c
 }
 
-// strengthCheck warns on keys and signatures a strict sender will soon
-// refuse: RSA under 2048 bits (NIST SP 800-131A), DSA, EC keys under 256
-// bits, and SHA-1 or MD5 signatures on anything but a root, whose own
+// strengthCheck judges the signatures and keys on the path as the sender
+// does (sender-model.md section 3): a signature algorithm outside OTP's
+// list (MD5, MD2, …) fails; SHA-1, which OTP accepts, warns because Go,
+// Java, NSS and OpenSSL 3 refuse it; OTP sets no floor on key sizes, so
+// small keys warn, naming the clients that refuse them. A root's own
 // signature is never checked.
 func strengthCheck(ch *chain) Check {
 	c := newCheck(CheckStrength)
-	var weak, rekey, resign []string
-	for _, j := range ch.judged(ch.anchor) {
+	var refused, weak, rekey, resign []string
+	for k, j := range ch.judged() {
 		if w := weakKey(j.cert); w != "" {
 			weak = append(weak, fmt.Sprintf("%s has %s", j.name(), w))
 			rekey = append(rekey, j.name())
 		}
-		isRoot := j.pos < 0 || j.pos == ch.anchorAt || ch.selfSigned[j.pos]
-		if !isRoot && weakSignature(j.cert.SignatureAlgorithm) {
-			weak = append(weak, fmt.Sprintf("%s is signed with %s", j.name(), j.cert.SignatureAlgorithm))
+		if k >= len(ch.best.Algorithms) {
+			continue
+		}
+		switch alg := ch.best.Algorithms[k]; alg.Verdict {
+		case verify.Refused:
+			refused = append(refused, fmt.Sprintf("%s is signed with %s, which the sender refuses: it is outside OTP's signature algorithms", j.name(), alg.Name))
+			resign = append(resign, j.name())
+		case verify.Weak:
+			weak = append(weak, fmt.Sprintf("%s is signed with %s: the sender (OTP) accepts it, but Go, Java, NSS (Firefox) and OpenSSL 3 refuse SHA-1", j.name(), alg.Name))
 			resign = append(resign, j.name())
 		}
 	}
-	if len(weak) == 0 {
+	if len(refused)+len(weak) == 0 {
 		c.Status = StatusPass
 		c.Detail = strengthDetail(ch)
 		return c
 	}
 	c.Status = StatusWarn
-	c.Detail = strings.Join(weak, "; ")
+	if len(refused) > 0 {
+		c.Status = StatusFail
+	}
+	c.Detail = strings.Join(append(refused, weak...), "; ")
 	var fix []string
 	if len(rekey) > 0 {
 		fix = append(fix, fmt.Sprintf("reissue %s with an RSA key of 2048 bits or more (or ECDSA P-256)", joinAnd(rekey)))
@@ -324,16 +382,6 @@ func strengthCheck(ch *chain) Check {
 	}
 	c.Fix = strings.Join(fix, "; ")
 	return c
-}
-
-// weakSignature reports the signature algorithms others refuse on a
-// certificate: MD2, MD5 and SHA-1 (sender-model.md §3).
-func weakSignature(a x509.SignatureAlgorithm) bool {
-	switch a {
-	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
-		return true
-	}
-	return false
 }
 
 // strengthDetail describes the keys and signatures of the path at hand:
@@ -363,7 +411,7 @@ func strengthDetail(ch *chain) string {
 	}
 	var keys, sigs []*group
 	selfLeaf := ""
-	for _, j := range ch.judged(ch.anchor) {
+	for _, j := range ch.judged() {
 		who := "store root"
 		if j.pos >= 0 {
 			who = fmt.Sprintf("#%d", j.pos)
@@ -373,9 +421,9 @@ func strengthDetail(ch *chain) string {
 		isRoot := j.pos < 0 || j.pos == ch.anchorAt || ch.selfSigned[j.pos]
 		switch {
 		case isRoot && j.pos == ch.leaf:
-			selfLeaf = fmt.Sprintf("#%d signs itself (%s), which no verifier checks: a self-signed leaf is judged by trust.root", j.pos, j.cert.SignatureAlgorithm)
+			selfLeaf = fmt.Sprintf("#%d signs itself (%s), which no verifier checks: a self-signed leaf is judged by trust.root", j.pos, verify.AlgorithmOf(j.cert).Name)
 		case !isRoot:
-			sigs = add(sigs, j.cert.SignatureAlgorithm.String(), who)
+			sigs = add(sigs, verify.AlgorithmOf(j.cert).Name, who)
 		}
 	}
 	out := "keys " + join(keys)
@@ -388,15 +436,19 @@ func strengthDetail(ch *chain) string {
 	return out
 }
 
+// weakKey names a key the sender accepts (OTP sets no floor) but other
+// clients refuse, with who refuses it.
 func weakKey(c *x509.Certificate) string {
 	typ, bits := keyInfo(c)
 	switch {
+	case typ == "RSA" && bits < 1024:
+		return fmt.Sprintf("a %d-bit RSA key (Go, Java and OpenSSL 3 refuse RSA under 1024 bits)", bits)
 	case typ == "RSA" && bits < 2048:
-		return fmt.Sprintf("a %d-bit RSA key", bits)
+		return fmt.Sprintf("a %d-bit RSA key (OpenSSL 3 at security level 2, the Debian and Ubuntu default, and browsers refuse RSA under 2048 bits)", bits)
 	case typ == "DSA":
-		return fmt.Sprintf("a %d-bit DSA key", bits)
+		return fmt.Sprintf("a %d-bit DSA key (Go, browsers and OpenSSL 3's defaults do not verify DSA)", bits)
 	case typ == "ECDSA" && bits < 256:
-		return fmt.Sprintf("a %d-bit EC key", bits)
+		return fmt.Sprintf("a %d-bit EC key (browsers accept only P-256 and P-384)", bits)
 	}
 	return ""
 }
@@ -421,44 +473,4 @@ func allValid(n int) string {
 		return "the one certificate on the path is"
 	}
 	return fmt.Sprintf("all %d certificates on the path are", n)
-}
-
-// verifyPath runs crypto/x509's RFC 5280 path validation on exactly the
-// path found: basic constraints (every issuer a CA), path length, name
-// constraints, key usage and the serverAuth EKU (CA/Browser Forum Baseline
-// Requirements §7.1.2.7). Validity is the job of cert.validity, so the
-// path is verified at an instant inside every certificate's validity when
-// one exists.
-func (ch *chain) verifyPath() error {
-	certs := ch.pathCerts(ch.anchor)
-	roots := x509.NewCertPool()
-	roots.AddCert(ch.anchor.Cert)
-	inter := x509.NewCertPool()
-	from, to := certs[0].NotBefore, certs[0].NotAfter
-	for i, c := range certs {
-		if i > 0 && !c.Equal(ch.anchor.Cert) {
-			inter.AddCert(c)
-		}
-		if c.NotBefore.After(from) {
-			from = c.NotBefore
-		}
-		if c.NotAfter.Before(to) {
-			to = c.NotAfter
-		}
-	}
-	at := from.Add(time.Second)
-	if at.After(to) {
-		at = to
-	}
-	_, err := certs[0].Verify(x509.VerifyOptions{
-		Roots:         roots,
-		Intermediates: inter,
-		CurrentTime:   at,
-		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	})
-	var inv x509.CertificateInvalidError
-	if errors.As(err, &inv) && inv.Reason == x509.Expired {
-		return nil // no common validity instant: cert.validity says so
-	}
-	return err
 }

@@ -12,6 +12,7 @@ import (
 
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
+	"chainscope/inspect/verify"
 )
 
 // AsClient is the value of [Report.As] for a client certificate chain.
@@ -104,7 +105,7 @@ func judgeClient(r *Report, certs []*x509.Certificate, opts Options) error {
 		r.Verdict = VerdictFail
 		return nil
 	}
-	ch := analyzeChain(certs, store)
+	ch := analyzeChain(certs, store, r.EvaluatedAt, chainFacts{live: true, keyAt: -1})
 	cj := newClientJudge(certs, chains, opts.Policy.ClientAuth.VerifyDepthFor(chains), r.EvaluatedAt)
 	issuer := cj.issuerCheck()
 	for i := range certs {
@@ -115,7 +116,7 @@ func judgeClient(r *Report, certs []*x509.Certificate, opts Options) error {
 		} else {
 			c.IssuedBy = linkOf(ch, i, issuer, nil)
 		}
-		c.Note = offPathNote(ch, i)
+		c.Note = offPathNote(ch, i, storePhrase(store))
 		r.Chain = append(r.Chain, c)
 	}
 	r.Trust.Path = cj.positions()
@@ -435,7 +436,7 @@ func (cj *clientJudge) ekuCheck() Check {
 			continue
 		}
 		if !slices.Contains(x.ExtKeyUsage, x509.ExtKeyUsageClientAuth) && !slices.Contains(x.ExtKeyUsage, x509.ExtKeyUsageAny) {
-			bad = append(bad, fmt.Sprintf("%s allows only %s", shortName(x), strings.Join(extKeyUsages(x), ", ")))
+			bad = append(bad, fmt.Sprintf("%s allows only %s", shortName(x), strings.Join(verify.ExtKeyUsageNames(x), ", ")))
 		}
 	}
 	if len(bad) > 0 {
@@ -445,7 +446,7 @@ func (cj *clientJudge) ekuCheck() Check {
 		return c
 	}
 	c.Status = StatusPass
-	if eku := extKeyUsages(cj.certs[0]); len(eku) > 0 {
+	if eku := verify.ExtKeyUsageNames(cj.certs[0]); len(eku) > 0 {
 		c.Detail = "the client certificate allows " + strings.Join(eku, ", ")
 	} else {
 		c.Detail = "the client certificate has no extended key usage, so any use"

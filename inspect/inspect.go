@@ -82,7 +82,7 @@ func inspectFile(t Target, opts Options) (Report, error) {
 	if opts.AsClient {
 		return r, judgeClient(&r, f.Certificates, opts)
 	}
-	judge(&r, f.Certificates, opts)
+	judge(&r, f.Certificates, opts, chainFacts{keyAt: -1})
 	return r, nil
 }
 

@@ -33,13 +33,13 @@ func newReport(t Target, opts Options, src Source, serverName string) Report {
 // judge analyses the presented certificates, fills the chain, the trust
 // summary and every check, and sets the verdict. Checks already in r (from
 // the handshakes) are kept; the rest are added in [CheckIDs] order.
-func judge(r *Report, certs []*x509.Certificate, opts Options) {
+func judge(r *Report, certs []*x509.Certificate, opts Options, facts chainFacts) {
 	have := map[string]Check{}
 	for _, c := range r.Checks {
 		have[c.ID] = c
 	}
 	if len(certs) > 0 {
-		ch := analyzeChain(certs, opts.Store)
+		ch := analyzeChain(certs, opts.Store, r.EvaluatedAt, facts)
 		for _, c := range chainChecks(ch, opts.Policy, storePhrase(opts.Store), r.ServerName, r.EvaluatedAt) {
 			have[c.ID] = c
 		}
@@ -54,10 +54,11 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 		for i := range certs {
 			c := describe(ch, i, r.EvaluatedAt)
 			c.IssuedBy = linkOf(ch, i, root, r.Trust.FormerRoot)
-			c.Note = offPathNote(ch, i)
+			c.Note = offPathNote(ch, i, storePhrase(opts.Store))
 			r.Chain = append(r.Chain, c)
 		}
 		r.Trust.Path = append([]int{}, ch.path...)
+		r.Trust.OtherPaths = otherPaths(ch, storePhrase(opts.Store))
 		if ch.anchor != nil {
 			a := ch.anchor.Cert
 			r.Trust.RootSubject = a.Subject.String()
@@ -78,7 +79,7 @@ func judge(r *Report, certs []*x509.Certificate, opts Options) {
 			r.Trust.MissingIssuer = m.Issuer.String()
 			r.Trust.MissingIssuerName = issuerName(m)
 		}
-		r.Trust.Trusted = ch.anchor != nil && root.Status == StatusPass
+		r.Trust.Trusted = ch.anchor != nil && root.Status == StatusPass && !ch.refusedSignature()
 	} else {
 		for _, id := range []string{CheckOrder, CheckComplete, CheckExtra, CheckRoot, CheckValidity, CheckHostname, CheckStrength} {
 			if _, ok := have[id]; !ok {

@@ -3,6 +3,8 @@ package inspect
 import (
 	"fmt"
 	"time"
+
+	"chainscope/inspect/verify"
 )
 
 // expiryOf judges a validity period at now: RFC 5280 §4.1.2.5, with the
@@ -32,33 +34,56 @@ func linkOf(ch *chain, i int, root Check, fr *FormerRoot) Link {
 		l.Kind, l.Status = LinkOffPath, StatusSkip
 		return l
 	}
-	k := indexOf(ch.path, i)
-	if k+1 < len(ch.path) {
-		j := ch.path[k+1]
-		l.Kind, l.Position, l.Issuer = LinkPresented, j, shortName(ch.certs[j])
-		switch {
-		case j == i+1:
-			l.Status = StatusPass
-		case i+1 < len(ch.certs):
-			l.Status, l.Reason = StatusFail, fmt.Sprintf("not issued by #%d (issued by #%d)", i+1, j)
-		default:
-			l.Status, l.Reason = StatusFail, fmt.Sprintf("issued by #%d, which is sent before it", j)
-		}
-		return l
-	}
-	// The end of the path: a store root, a self-signed certificate, or a
-	// missing issuer.
 	c := ch.certs[i]
-	switch {
-	case ch.anchor != nil:
-		l.Kind, l.Issuer = LinkStore, shortName(ch.anchor.Cert)
-		if ch.anchorSeen == i {
-			l.Kind = LinkAnchor
-		}
-		l.Status = StatusPass
+	refusedRoot := func() {
 		if root.Status == StatusFail {
 			l.Status, l.Reason = StatusFail, fmt.Sprintf("store root %s refused (see trust.root)", shortName(ch.anchor.Cert))
 		}
+	}
+	if i == ch.anchorSeen {
+		l.Kind, l.Issuer, l.Status = LinkAnchor, shortName(ch.anchor.Cert), StatusPass
+		refusedRoot()
+		return l
+	}
+	b := ch.best
+	k := indexOf(b.Pos, i)
+	if k+1 < len(b.Certs) {
+		j := b.Pos[k+1]
+		if j < 0 {
+			// The store's copy of the root stands for the presented one.
+			j = ch.anchorSeen
+		}
+		l.Issuer, l.Status = shortName(b.Certs[k+1]), StatusPass
+		if j >= 0 {
+			l.Kind, l.Position = LinkPresented, j
+			switch {
+			case j == i+1:
+			case i+1 < len(ch.certs):
+				l.Status, l.Reason = StatusFail, fmt.Sprintf("not issued by #%d (issued by #%d)", i+1, j)
+			default:
+				l.Status, l.Reason = StatusFail, fmt.Sprintf("issued by #%d, which is sent before it", j)
+			}
+		} else {
+			l.Kind = LinkStore
+			refusedRoot()
+		}
+		for _, f := range b.Failures {
+			if f.Index == k+1 && issuerReason(f.Reason) && l.Status != StatusFail {
+				l.Status, l.Reason = StatusFail, fmt.Sprintf("issued by %s, which may not issue it (see trust.root)", l.Issuer)
+			}
+		}
+		switch alg := b.Algorithms[k]; alg.Verdict {
+		case verify.Refused:
+			l.Status, l.Reason = StatusFail, fmt.Sprintf("signed with %s, which the sender refuses", alg.Name)
+		case verify.Weak:
+			if l.Status == StatusPass {
+				l.Status, l.Reason = StatusWarn, fmt.Sprintf("signed with %s, which clients other than the sender refuse", alg.Name)
+			}
+		}
+		return l
+	}
+	// The end of a path that reached no root of the store.
+	switch {
 	case ch.selfSignedTop:
 		l.Kind, l.Issuer = LinkSelfSigned, shortName(c)
 		l.Status, l.Reason = StatusFail, "self-signed, not in store"
@@ -75,15 +100,14 @@ func linkOf(ch *chain, i int, root Check, fr *FormerRoot) Link {
 	return l
 }
 
-// offPathNote says what a presented certificate off the path is.
-func offPathNote(ch *chain, i int) string {
-	switch {
-	case ch.duplicateOf[i] >= 0:
-		return fmt.Sprintf("a copy of #%d", ch.duplicateOf[i])
-	case !ch.onPath[i]:
-		return "not on the path to the root"
+// issuerReason reports whether a failure at a certificate says it may not
+// issue the one below it.
+func issuerReason(r verify.Reason) bool {
+	switch r {
+	case verify.NotCA, verify.NoKeyCertSign, verify.PathLength, verify.NameConstraint:
+		return true
 	}
-	return ""
+	return false
 }
 
 func indexOf(s []int, v int) int {

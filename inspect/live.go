@@ -58,6 +58,10 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 		keyExchangeCheck(opts.Policy, hs.policy, certs),
 		ocspCheck(info.OCSP, at),
 	}
-	judge(&r, certs, opts)
+	facts := chainFacts{live: true, keyAt: -1}
+	if hs.policy.answered() {
+		facts.keyAt = keyOwner(hs.policy.flight, certs)
+	}
+	judge(&r, certs, opts, facts)
 	return r, nil
 }

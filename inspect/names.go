@@ -66,3 +66,11 @@ func oneLine(s string) string {
 	}
 	return string(b)
 }
+
+// issuerName names a certificate's issuer by CN when it has one.
+func issuerName(c *x509.Certificate) string {
+	if c.Issuer.CommonName != "" {
+		return "CN=" + c.Issuer.CommonName
+	}
+	return c.Issuer.String()
+}

@@ -85,11 +85,14 @@ func (o *Options) now() time.Time {
 	return time.Now().UTC()
 }
 
+// evaluationTime is the instant validity is judged at, in whole seconds:
+// certificates encode validity in seconds (RFC 5280 §4.1.2.5) and the
+// sender reads its clock in seconds (OTP's calendar:universal_time).
 func (o *Options) evaluationTime() time.Time {
 	if !o.At.IsZero() {
-		return o.At.UTC()
+		return o.At.UTC().Truncate(time.Second)
 	}
-	return o.now()
+	return o.now().Truncate(time.Second)
 }
 
 func (o *Options) timeout() time.Duration {

@@ -101,7 +101,7 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 	}
 
 	fc := &FixedChain{}
-	ch := analyzeChain(pool, opts.Store)
+	ch := analyzeChain(pool, opts.Store, opts.evaluationTime(), chainFacts{keyAt: -1})
 	fetched := map[string]bool{}
 	for range maxFetches {
 		if !ro.Fetch || ch.missing < 0 {
@@ -137,7 +137,7 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 		if !grew {
 			break
 		}
-		ch = analyzeChain(pool, opts.Store)
+		ch = analyzeChain(pool, opts.Store, opts.evaluationTime(), chainFacts{keyAt: -1})
 	}
 
 	sum := func(i int) [32]byte { return sha256.Sum256(ch.certs[i].Raw) }
@@ -174,7 +174,7 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 	}
 
 	nr := newReport(Target{Arg: r.Target}, opts, SourceFile, r.ServerName)
-	judge(&nr, out, opts)
+	judge(&nr, out, opts, chainFacts{keyAt: -1})
 	fc.Verdict = nr.Verdict
 	for _, c := range nr.Checks {
 		if c.Status != StatusSkip {

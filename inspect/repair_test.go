@@ -105,7 +105,7 @@ func TestRepair(t *testing.T) {
 			t.Parallel()
 			opts := Options{Store: store, At: testpki.Now, Policy: policy.PagerDuty()}
 			r := newReport(Target{Arg: "t.pem", Kind: TargetFile}, opts, SourceFile, tt.server)
-			judge(&r, testpki.X509(tt.presented...), opts)
+			judge(&r, testpki.X509(tt.presented...), opts, chainFacts{keyAt: -1})
 			fc, data, err := Repair(context.Background(), &r, opts, tt.ro)
 			if tt.stillFails != "" {
 				var sf *StillFailsError
@@ -164,7 +164,7 @@ func TestRepair(t *testing.T) {
 				certs = append(certs, c)
 			}
 			again := newReport(Target{Arg: "fixed.pem", Kind: TargetFile}, opts, SourceFile, tt.server)
-			judge(&again, certs, opts)
+			judge(&again, certs, opts, chainFacts{keyAt: -1})
 			if again.Verdict != VerdictPass {
 				t.Errorf("the written chain judged again = %s", again.Verdict)
 			}

@@ -430,6 +430,10 @@ type Trust struct {
 	MissingIssuer string `json:"missing_issuer,omitempty"`
 	// MissingIssuerName names the missing issuer briefly ("CN=…").
 	MissingIssuerName string `json:"missing_issuer_name,omitempty"`
+	// OtherPaths are the candidate paths that were not chosen, best
+	// first, each with its first failure (see the README, "How a path is
+	// chosen").
+	OtherPaths []CandidatePath `json:"other_paths,omitempty"`
 	// FormerRoot is set when the path ends at a root Mozilla's list used
 	// to include and no longer does (only with the Mozilla store).
 	FormerRoot *FormerRoot `json:"former_root,omitempty"`
@@ -482,6 +486,18 @@ type StoreInfo struct {
 	Date string `json:"date,omitempty"`
 	// Roots counts the roots of the store.
 	Roots int `json:"roots"`
+}
+
+// CandidatePath is one certification path the engine judged and did not
+// choose.
+type CandidatePath struct {
+	// Path lists the presented positions on it, leaf first.
+	Path []int `json:"path"`
+	// Summary draws it: "#0 → #1 → store root CN=…".
+	Summary string `json:"summary"`
+	Valid   bool   `json:"valid"`
+	// Reason says why it fails, when it does.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Check is the outcome of one rule of the policy.

@@ -190,3 +190,20 @@ func verifyKeyExchange(fl *wire.ServerFlight, certs []*x509.Certificate) error {
 	}
 	return wire.VerifyKeyExchange(fl, certs[0].PublicKey)
 }
+
+// keyOwner returns the position of the presented certificate whose key
+// signed the ServerKeyExchange, position 0 first; -1 when none did or
+// there is no signature to check. When it is not 0, the server's key
+// belongs to another certificate than the one the sender judges as the
+// server's, and chain.order's fix says what that takes.
+func keyOwner(fl *wire.ServerFlight, certs []*x509.Certificate) int {
+	if fl == nil || fl.KeyExchange == nil || fl.KeyExchange.Signature == nil {
+		return -1
+	}
+	for i, c := range certs {
+		if wire.VerifyKeyExchange(fl, c.PublicKey) == nil {
+			return i
+		}
+	}
+	return -1
+}

@@ -112,7 +112,7 @@ func engineFixtures(tb testing.TB) map[string]engineResult {
 		for _, t := range tenTargets[3:] {
 			run(t, "../"+t, files)
 		}
-		for _, name := range []string{"real-bing.com-2026-out-of-order.pem", "real-bing.com-2026-missing-intermediate.pem"} {
+		for _, name := range []string{"real-bing.com-2026.pem", "real-bing.com-2026-out-of-order.pem", "real-bing.com-2026-missing-intermediate.pem"} {
 			run("testdata/"+name, "../testdata/"+name, real)
 		}
 	})

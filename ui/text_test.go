@@ -108,7 +108,7 @@ func TestVerdictText(t *testing.T) {
 		want   string
 	}{
 		{"pass", passingReport(t), "PASS"},
-		{"pass with warning", fixture(t, "testdata/chain-duplicate.pem"), "PASS (1 warning)"},
+		{"pass with warning", fixture(t, "testdata/real-bing.com-2026.pem"), "PASS (1 warning)"},
 		{"fail one", outOfOrderReport(t), "FAIL (1 of 13 checks fails)"},
 		{"fail two", missingIntermediateReport(t), "FAIL (2 of 13 checks fail)"},
 		{"error", errorReport(t), "ERROR: connect down.example.test:443: connection refused"},

@@ -49,6 +49,8 @@ type Store struct {
 	Date    string
 	roots   []*Root
 	history *History
+	// Skipped counts the certificates of a bundle that did not parse.
+	Skipped int
 	// bySubject indexes roots by raw subject, for issuer look-ups.
 	bySubject map[string][]*Root
 }
@@ -59,6 +61,12 @@ func (s *Store) Label() string {
 	n := fmt.Sprintf("%d roots", len(s.roots))
 	if len(s.roots) == 1 {
 		n = "1 root"
+	}
+	switch {
+	case s.Skipped == 1:
+		n += ", 1 certificate skipped: it does not parse"
+	case s.Skipped > 1:
+		n += fmt.Sprintf(", %d certificates skipped: they do not parse", s.Skipped)
 	}
 	return fmt.Sprintf("%s (%s, %s)", s.Name, s.Version, n)
 }
@@ -105,16 +113,12 @@ func (s *Store) Find(c *x509.Certificate) *Root {
 	return nil
 }
 
-// Issuers returns the roots whose key verifies c's signature and whose
-// subject is c's issuer.
-func (s *Store) Issuers(c *x509.Certificate) []*Root {
-	var out []*Root
-	for _, r := range s.bySubject[string(c.RawIssuer)] {
-		if c.CheckSignatureFrom(r.Cert) == nil {
-			out = append(out, r)
-		}
-	}
-	return out
+// Named returns the roots whose subject is the given raw (DER) name, in
+// the order they were added: the candidates for the issuer of a
+// certificate whose issuer is that name. Signatures are the caller's to
+// check.
+func (s *Store) Named(rawSubject []byte) []*Root {
+	return s.bySubject[string(rawSubject)]
 }
 
 // bundleModule is the module that embeds Mozilla's roots.
@@ -211,11 +215,7 @@ func System() (*Store, error) {
 			date = fi.ModTime().UTC().Format("2006-01-02")
 			version += " of " + date
 		}
-		s, err := parseBundle("system", version, f, data)
-		if err != nil {
-			return nil, err
-		}
-		if s.Len() > 0 {
+		if s := ParseBundle("system", version, data); s.Len() > 0 {
 			s.File, s.Date = f, date
 			return s, nil
 		}
@@ -244,10 +244,7 @@ func LoadFile(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roots file %w", err)
 	}
-	s, err := parseBundle("file", path, path, data)
-	if err != nil {
-		return nil, err
-	}
+	s := ParseBundle("file", path, data)
 	if s.Len() == 0 {
 		return nil, fmt.Errorf("roots %s: no PEM certificate found", path)
 	}
@@ -255,9 +252,16 @@ func LoadFile(path string) (*Store, error) {
 	return s, nil
 }
 
-func parseBundle(name, version, file string, data []byte) (*Store, error) {
+// ParseBundle returns a store of the certificates in a PEM bundle (the
+// form of --roots FILE and of the system's ca-certificates file). Blocks
+// of other types are ignored; a certificate that does not parse is skipped
+// and counted in [Store.Skipped], as OpenSSL and Go's system pool skip
+// what they cannot read, so one odd certificate does not cost the whole
+// store.
+func ParseBundle(name, version string, data []byte) *Store {
 	var roots []*Root
-	for n := 1; ; n++ {
+	skipped := 0
+	for {
 		var b *pem.Block
 		b, data = pem.Decode(data)
 		if b == nil {
@@ -268,9 +272,12 @@ func parseBundle(name, version, file string, data []byte) (*Store, error) {
 		}
 		c, err := x509.ParseCertificate(b.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("roots %s: block %d: %w", file, n, err)
+			skipped++
+			continue
 		}
 		roots = append(roots, &Root{Cert: c})
 	}
-	return New(name, version, roots), nil
+	s := New(name, version, roots)
+	s.Skipped = skipped
+	return s
 }

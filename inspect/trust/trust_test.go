@@ -57,8 +57,8 @@ func TestLoadFile(t *testing.T) {
 	if err != nil || chain.Len() != 2 {
 		t.Fatalf("LoadFile(chain-ok.pem) = %v, %v", chain, err)
 	}
-	// The intermediate was signed by the root: Issuers finds it by
-	// signature; the root is its own anchor.
+	// The intermediate was signed by the root: Named finds the root by
+	// the intermediate's issuer name; the root is its own anchor.
 	root := s.Roots()[0].Cert
 	var intCert *x509.Certificate
 	for _, r := range chain.Roots() {
@@ -66,8 +66,8 @@ func TestLoadFile(t *testing.T) {
 			intCert = r.Cert
 		}
 	}
-	if got := s.Issuers(intCert); len(got) != 1 || !got[0].Cert.Equal(root) {
-		t.Errorf("Issuers(intermediate) = %v, want the test root", got)
+	if got := s.Named(intCert.RawIssuer); len(got) != 1 || !got[0].Cert.Equal(root) {
+		t.Errorf("Named(intermediate's issuer) = %v, want the test root", got)
 	}
 	if s.Find(intCert) != nil {
 		t.Errorf("Find(intermediate) found a root")
@@ -96,5 +96,31 @@ func TestSystemFromSSLCertFile(t *testing.T) {
 	}
 	if s.Name != "system" || s.Len() != 1 || !strings.Contains(s.Version, "root.pem of ") {
 		t.Errorf("System() = %s, %d roots", s.Label(), s.Len())
+	}
+}
+
+// TestBundleSkipsUnparseable: one certificate a bundle cannot parse is
+// skipped and counted, and the store line says so, instead of the whole
+// store failing.
+func TestBundleSkipsUnparseable(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../testdata/root.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n"
+	s := ParseBundle("file", "bundle.pem", append([]byte(bad), data...))
+	if s.Len() != 1 || s.Skipped != 1 {
+		t.Fatalf("ParseBundle() = %d roots, %d skipped, want 1 and 1", s.Len(), s.Skipped)
+	}
+	if want := "1 root, 1 certificate skipped: it does not parse"; !strings.Contains(s.Label(), want) {
+		t.Errorf("Label() = %q, want it to say %q", s.Label(), want)
+	}
+	path := filepath.Join(t.TempDir(), "bundle.pem")
+	if err := os.WriteFile(path, append([]byte(bad), data...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := LoadFile(path); err != nil || s.Len() != 1 {
+		t.Errorf("LoadFile() = %v, %v, want the one good root", s, err)
 	}
 }

@@ -210,3 +210,25 @@ func KeyPEM(t testing.TB, c *Cert) []byte {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
+
+// PermitDNS sets the permitted DNS name constraints of a CA (RFC 5280
+// §4.2.1.10), marked critical.
+func PermitDNS(domains ...string) Option {
+	return func(t *x509.Certificate, _ *keySpec) {
+		t.PermittedDNSDomains = domains
+		t.PermittedDNSDomainsCritical = true
+	}
+}
+
+// MaxPathLen sets a CA's path length constraint; 0 means none below it.
+func MaxPathLen(n int) Option {
+	return func(t *x509.Certificate, _ *keySpec) {
+		t.MaxPathLen = n
+		t.MaxPathLenZero = n == 0
+	}
+}
+
+// NotCA makes a certificate a non-CA, keeping its other fields.
+func NotCA() Option {
+	return func(t *x509.Certificate, _ *keySpec) { t.IsCA = false }
+}
