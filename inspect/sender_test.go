@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -521,4 +522,73 @@ func delivery(ok bool) string {
 		return "delivers"
 	}
 	return "does not deliver"
+}
+
+// TestHiccups: resets without an alert are retried, never findings. The
+// policy's handshake reset once is retried alone and the target judged;
+// reset every time, the target is an error. An enumeration probe reset
+// once is retried; reset twice, the version's list says it is incomplete
+// and why, with no server order.
+func TestHiccups(t *testing.T) {
+	t.Parallel()
+	e2e.NeedTool(t, "openssl")
+	p := newE2EPKI(t)
+	backend := sServer(t, p, "-cert_chain", p.interPEM, "-serverpref", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA")
+	isPolicy := func(suites []uint16) bool {
+		return len(suites) == len(policy.PagerDuty().CipherSuites) && suites[0] == 0x00FF
+	}
+	once := func(pick func([]uint16) bool) func(int, []uint16) bool {
+		seen := map[string]bool{}
+		return func(_ int, suites []uint16) bool {
+			k := fmt.Sprint(suites)
+			if !pick(suites) || seen[k] {
+				return false
+			}
+			seen[k] = true
+			return true
+		}
+	}
+	tests := []struct {
+		name    string
+		drop    func(int, []uint16) bool
+		ciphers bool
+		check   func(t *testing.T, r Report, err error)
+	}{
+		{"policy handshake reset once", once(isPolicy), false, func(t *testing.T, r Report, err error) {
+			if err != nil || r.Verdict != VerdictPass || r.TLS.PolicyHandshakeError != "" || r.TLS.Version != "TLS 1.2" {
+				t.Errorf("verdict %s, error %v, policy handshake error %q; want a pass from the retried handshake", r.Verdict, err, r.TLS.PolicyHandshakeError)
+			}
+		}},
+		{"policy handshake always reset", func(_ int, s []uint16) bool { return isPolicy(s) }, false, func(t *testing.T, r Report, err error) {
+			var he *HandshakeError
+			if !errors.As(err, &he) || !he.OthersAnswered || r.Verdict != VerdictError || r.Failed() != 0 {
+				t.Errorf("verdict %s, error %v; want an error report from a *HandshakeError, no failing check", r.Verdict, err)
+			}
+		}},
+		{"each enumeration probe reset once", once(func(s []uint16) bool { return !isPolicy(s) }), true, func(t *testing.T, r Report, err error) {
+			e := r.TLS.CipherEnumeration["TLS 1.2"]
+			if err != nil || !e.Complete || len(r.TLS.AcceptedCipherSuites["TLS 1.2"]) != 3 || e.Order != orderServer {
+				t.Errorf("error %v, TLS 1.2 %v (%+v); want the 3 suites, complete, server order", err, r.TLS.AcceptedCipherSuites["TLS 1.2"], e)
+			}
+		}},
+		{"enumeration probes reset twice", func(_ int, s []uint16) bool { return !slices.Contains(s, 0xC030) }, true, func(t *testing.T, r Report, err error) {
+			e := r.TLS.CipherEnumeration["TLS 1.2"]
+			_, ordered := r.TLS.ServerOrder["TLS 1.2"]
+			if err != nil || e.Complete || !strings.Contains(e.Reason, "failed twice") || ordered || e.Order != "" {
+				t.Errorf("error %v, TLS 1.2 %v (%+v), server order given %v; want incomplete with the reason, no order", err, r.TLS.AcceptedCipherSuites["TLS 1.2"], e, ordered)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			addr, stop, err := hostile.Listen(hostile.Flaky("flaky", backend, tt.drop))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(stop)
+			r, err := inspectAddr(t, addr, Options{Store: p.store, Ciphers: tt.ciphers, Timeout: 3 * time.Second})
+			tt.check(t, r, err)
+		})
+	}
 }

@@ -40,6 +40,37 @@ func HelloSizeHang(name, backend string) Scenario {
 	}
 }
 
+// Flaky returns a front to backend that resets the connections drop picks
+// — given how many hellos came before this one, and the hello's cipher
+// suites — right after reading their ClientHello, and relays the others:
+// a server behind a per-client connection limit, or a passing fault. drop
+// is called for one connection at a time.
+func Flaky(name, backend string, drop func(n int, suites []uint16) bool) Scenario {
+	var mu sync.Mutex
+	count := 0
+	return Scenario{
+		Name:        name,
+		Description: backend + " behind a front that resets some connections",
+		Serve: func(c net.Conn, hello []byte) {
+			ch, err := parseClientHello(hello)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			dropped := drop(count, ch.suites) // under the lock: drop may keep state
+			count++
+			mu.Unlock()
+			if dropped {
+				if tc, ok := c.(*net.TCPConn); ok {
+					_ = tc.SetLinger(0) // a reset, not an orderly close
+				}
+				return
+			}
+			front(backend, func(*clientHello, []byte) bool { return false })(c, hello)
+		},
+	}
+}
+
 // front returns a Serve that stays silent when silent says so and
 // otherwise relays the connection to backend, the hello first.
 func front(backend string, silent func(ch *clientHello, hello []byte) bool) func(net.Conn, []byte) {
