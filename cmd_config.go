@@ -73,7 +73,7 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs.StringVar(&cfg.serverName, "servername", "", "")
 	fs.StringVar(&at, "at", "", "")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "")
-	fs.IntVar(&cfg.perHost, "per-host", 5, "")
+	fs.IntVar(&cfg.perHost, "per-host", 3, "")
 	fs.StringVar(&cfg.fixChain, "fix-chain", "", "")
 	fs.StringVar(&cfg.intermediates, "intermediates", "", "")
 	fs.BoolVar(&cfg.fetchIntermediates, "fetch-intermediates", false, "")

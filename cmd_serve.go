@@ -37,7 +37,7 @@ Flags:
                          (X-Prometheus-Scrape-Timeout-Seconds) lowers it   [10s]
   --concurrency N        probes run at once; 4×N more wait, at most
                          half their time, then get 503                      [8]
-  --per-host N           connections open at once to one endpoint          [5]
+  --per-host N           connections open at once to one endpoint          [3]
   --targets-allow FILE   only these endpoints may be probed: host:port per line,
                          # comments (without it, any endpoint may be probed)
   --client-cert FILE     present this client certificate when asked
@@ -67,7 +67,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&cfg.roots, "roots", "", "")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "")
 	fs.IntVar(&concurrency, "concurrency", 8, "")
-	fs.IntVar(&cfg.perHost, "per-host", 5, "")
+	fs.IntVar(&cfg.perHost, "per-host", 3, "")
 	fs.StringVar(&allowFile, "targets-allow", "", "")
 	fs.StringVar(&cfg.clientCert, "client-cert", "", "")
 	fs.StringVar(&cfg.clientKey, "client-key", "", "")

@@ -89,7 +89,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.BoolVar(&cfg.ciphers, "ciphers", false, "")
 	fs.StringVar(&cfg.clientCert, "client-cert", "", "")
 	fs.StringVar(&cfg.clientKey, "client-key", "", "")
-	cfg.concurrency, cfg.perHost = 8, 5
+	cfg.concurrency, cfg.perHost = 8, 3
 	fs.Func("concurrency", "", positiveInt(&cfg.concurrency))
 	fs.Func("per-host", "", positiveInt(&cfg.perHost))
 	fs.StringVar(&cfg.input, "input", "", "")

@@ -111,7 +111,7 @@ Flags:
   --client-cert FILE     present this client certificate when asked
   --client-key FILE      its private key
   --concurrency N        targets inspected at once                      [8]
-  --per-host N           connections open at once to one endpoint       [5]
+  --per-host N           connections open at once to one endpoint       [3]
   --input FILE           read more targets from FILE, one per line, # comments
   --as server|client     judge a file's chain as a server's or as the sender's
                          client certificate chain (the policy's client CAs)  [server]

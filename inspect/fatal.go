@@ -1,7 +1,10 @@
 package inspect
 
-// allTimedOut returns the first probe's error when every probe and the full
-// handshake ran out of time, and nil otherwise.
+import "errors"
+
+// allTimedOut returns, when every probe and the full handshake ran out of
+// time, the error of the first of them that was tried (the policy's
+// handshake when it was), and nil otherwise.
 func allTimedOut(probes []probe, full error) error {
 	if !timedOut(full) {
 		return nil
@@ -11,7 +14,21 @@ func allTimedOut(probes []probe, full error) error {
 			return nil
 		}
 	}
+	// The first that was tried: the others may have been skipped for it.
+	for _, err := range append([]error{probes[0].err, full}, errs(probes[1:])...) {
+		if !errors.Is(err, errSilent) {
+			return err
+		}
+	}
 	return probes[0].err
+}
+
+func errs(probes []probe) []error {
+	out := make([]error, len(probes))
+	for i, pr := range probes {
+		out[i] = pr.err
+	}
+	return out
 }
 
 // fatalProbeError returns an error when no probe reached a TLS server: the

@@ -19,6 +19,7 @@ import (
 
 // fullHandshakeResult is what a complete crypto/tls handshake showed.
 type fullHandshakeResult struct {
+	// version is the version the server chose, 0 when no ServerHello came.
 	version   uint16
 	suite     uint16
 	certs     []*x509.Certificate
@@ -81,10 +82,14 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, cert *tls.Certif
 	hctx, cancel := context.WithTimeout(ctx, p.opts.timeout())
 	defer cancel()
 	err = tc.HandshakeContext(hctx)
+	p.note(err, err == nil || !timedOut(err))
 	st := tc.ConnectionState()
+	// The version is known from the ServerHello on, even when the
+	// handshake failed after it.
+	res.version = st.Version
 	res.certs = st.PeerCertificates
 	if err == nil {
-		res.version, res.suite = st.Version, st.CipherSuite
+		res.suite = st.CipherSuite
 		res.alpn = st.NegotiatedProtocol
 		res.ocsp = st.OCSPResponse
 		if res.requested {

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -27,33 +28,31 @@ type handshakes struct {
 // ending the read (tls.handshake).
 var policyLimits = wire.Limits{MaxMessage: 1 << 20, MaxFlight: 2 << 20}
 
-// handshakes runs the policy's handshake, the TLS 1.0 and 1.1 probes and a
-// full crypto/tls handshake (and, with --client-cert, a second one
-// presenting it) at once. Then, alone: the policy's handshake once more
-// when the first ended in a hiccup (a reset, a close, a timeout without an
-// alert), a TLS 1.2 probe only when the policy's handshake did not show
-// TLS 1.2, and a TLS 1.3 probe only when the full handshake did not
-// complete at TLS 1.3 (with --ciphers it runs in the first round: the
-// enumeration starts from its pick). It fails when no connection reached a
-// TLS server, or when the policy's handshake failed twice without an
-// answer (*HandshakeError).
+// handshakes runs at once the policy's handshake, a full crypto/tls
+// handshake (and, with --client-cert, a second one presenting it) and one
+// probe for TLS 1.1 and below: three connections, what --per-host allows
+// by default. Then, alone and only when needed: the policy's handshake once
+// more when the first ended in a hiccup (a reset, a close, a timeout
+// without an alert); a TLS 1.2 probe when the policy's handshake did not
+// show TLS 1.2; a TLS 1.0 probe when the server answered the legacy probe
+// with TLS 1.1; a TLS 1.3 probe when the full handshake got no ServerHello
+// (one that did, at TLS 1.2 or below, shows the server has no TLS 1.3: a
+// server picks the highest version both offer, RFC 8446 §4.2.1). It fails
+// when no connection reached a TLS server, or when the policy's handshake
+// failed twice without an answer (*HandshakeError).
 func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes, error) {
 	polHello := policyHello(p.opts.Policy, sni)
-	versions := []uint16{wire.VersionTLS10, wire.VersionTLS11}
-	if p.opts.Ciphers {
-		versions = append(versions, wire.VersionTLS13)
-	}
 	hs := handshakes{byVersion: map[uint16]probe{}}
+	var legacy probe
 	jobs := []func(){
 		func() { hs.policy = p.run(ctx, polHello, policyLimits) },
 		// The full handshake shows what only a complete one can: the TLS
 		// 1.3 chain and CertificateRequest, ALPN, a stapled OCSP response,
 		// and whether the server admits a client without a certificate.
 		func() { r := p.fullHandshake(ctx, sni, nil, 0); hs.full = &r },
-	}
-	probes := make([]probe, len(versions))
-	for i, v := range versions {
-		jobs = append(jobs, func() { probes[i] = p.probeVersion(ctx, v, sni) })
+		// TLS 1.1 offered: the server answers with the highest of TLS 1.0
+		// and 1.1 it speaks (RFC 5246 Appendix E.1).
+		func() { legacy = p.probeVersion(ctx, wire.VersionTLS11, sni) },
 	}
 	if cert := p.opts.ClientCertificate; cert != nil {
 		// Present it as the sender would: at the policy's highest version
@@ -76,10 +75,25 @@ func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes
 		}()
 	}
 	wg.Wait()
-	for i, v := range versions {
-		hs.byVersion[v] = probes[i]
+	if p.heard.Load() {
+		// Connections skipped while the server seemed silent, which it
+		// was not: open them now.
+		if errors.Is(hs.policy.err, errSilent) {
+			hs.policy = p.run(ctx, polHello, policyLimits)
+		}
+		if errors.Is(hs.full.err, errSilent) {
+			r := p.fullHandshake(ctx, sni, nil, 0)
+			hs.full = &r
+		}
+		if wc := hs.withCert; wc != nil && errors.Is(wc.err, errSilent) {
+			r := p.fullHandshake(ctx, sni, p.opts.ClientCertificate, min(p.opts.Policy.MaxVersion(), wire.VersionTLS13))
+			hs.withCert = &r
+		}
+		if errors.Is(legacy.err, errSilent) {
+			legacy = p.probeVersion(ctx, wire.VersionTLS11, sni)
+		}
 	}
-	all := append([]probe{hs.policy}, probes...)
+	all := []probe{hs.policy, legacy}
 	if err := allTimedOut(all, hs.full.err); err != nil {
 		// A server that answers nothing in time will not answer one more
 		// ClientHello either: stop at one timeout's worth of waiting.
@@ -88,21 +102,26 @@ func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes
 	if err := p.retryPolicy(ctx, target, polHello, &hs, all); err != nil {
 		return hs, err
 	}
+	hs.byVersion[wire.VersionTLS11], hs.byVersion[wire.VersionTLS10] = legacy, legacy
+	if legacy.speaks(wire.VersionTLS11) {
+		p.progress.setStep("TLS 1.0 probe", 0, 0)
+		hs.byVersion[wire.VersionTLS10] = p.probeVersion(ctx, wire.VersionTLS10, sni)
+	}
 	if pol := hs.policy; pol.speaks(wire.VersionTLS12) {
 		hs.byVersion[wire.VersionTLS12] = pol
 	} else {
 		p.progress.setStep("TLS 1.2 probe", 0, 0)
 		hs.byVersion[wire.VersionTLS12] = p.probeVersion(ctx, wire.VersionTLS12, sni)
 	}
-	all = append(all, hs.byVersion[wire.VersionTLS12])
-	if _, asked := hs.byVersion[wire.VersionTLS13]; !asked && hs.full.version != wire.VersionTLS13 {
-		// A completed TLS 1.3 handshake shows TLS 1.3 already; a probe
-		// would cost the server one more connection for nothing.
-		p.opts.progress(Progress{Target: target, Step: "TLS 1.3 probe"})
+	if hs.full.version == 0 {
+		p.progress.setStep("TLS 1.3 probe", 0, 0)
 		hs.byVersion[wire.VersionTLS13] = p.probeVersion(ctx, wire.VersionTLS13, sni)
-		all = append(all, hs.byVersion[wire.VersionTLS13])
 	}
-	return hs, fatalProbeError(all)
+	probes := []probe{hs.policy, legacy, hs.byVersion[wire.VersionTLS12], hs.byVersion[wire.VersionTLS13]}
+	if hs.full.version != 0 {
+		return hs, nil // a TLS server answered the full handshake
+	}
+	return hs, fatalProbeError(probes)
 }
 
 // retryPolicy repeats the policy's handshake alone, once, when the first
@@ -135,4 +154,6 @@ func (p *prober) retryPolicy(ctx context.Context, target string, hello *wire.Cli
 }
 
 // answered reports whether the full handshake reached a TLS server.
-func (f *fullHandshakeResult) answered() bool { return f.err == nil || len(f.certs) > 0 }
+func (f *fullHandshakeResult) answered() bool {
+	return f.version != 0 || f.err == nil || len(f.certs) > 0
+}

@@ -6,9 +6,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -253,6 +255,40 @@ func TestLiveErrors(t *testing.T) {
 				t.Errorf("report = verdict %s error %q, want an error report", r.Verdict, r.Error)
 			}
 		})
+	}
+}
+
+// TestSilentServerOneTimeout: a server that accepts connections and
+// answers nothing costs one timeout whatever --per-host allows: once the
+// first connections time out in silence, no more are opened.
+func TestSilentServerOneTimeout(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	_, err = inspectAddr(t, ln.Addr().String(), Options{PerHost: 1, Timeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrTimeout) {
+		t.Errorf("Inspect(silent) error = %v, want a timeout", err)
+	}
+	if n := accepted.Load(); n != 1 {
+		t.Errorf("connections to a silent server = %d, want 1", n)
 	}
 }
 

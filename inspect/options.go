@@ -40,10 +40,12 @@ type Options struct {
 	// Ciphers asks for every accepted cipher suite to be enumerated.
 	Ciphers bool
 	// PerHost bounds the connections open at once to one endpoint; zero
-	// means 5, the first round of the default inspection (the policy's
-	// handshake, the TLS 1.0 and 1.1 probes, one full handshake, one more
-	// with a client certificate), so that they all run at once and a
-	// silent server costs one timeout, not two.
+	// means 3, the first round of the default inspection (the policy's
+	// handshake, one full handshake, one probe for TLS 1.1 and below), so
+	// that it costs one round trip: measured in bench/perhost.sh, a bound
+	// under the round's connections adds a round trip each time, while
+	// per-client limits of servers and load balancers are often 4 or 5. A
+	// silent server costs one timeout whatever the bound.
 	PerHost int
 	// ClientCertificate is presented when the server asks for one.
 	ClientCertificate *tls.Certificate
@@ -106,7 +108,7 @@ func (o *Options) perHost() int {
 	if o.PerHost > 0 {
 		return o.PerHost
 	}
-	return 5
+	return 3
 }
 
 func (o *Options) progress(p Progress) {

@@ -3,7 +3,9 @@ package inspect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 
@@ -42,13 +44,35 @@ func (pr probe) alert() *wire.AlertError {
 }
 
 // prober opens the connections of one live inspection: at most PerHost at
-// once, each dial and each handshake bounded by the timeout.
+// once, each dial and each handshake bounded by the timeout. Once a
+// connection or a handshake has run out of time before the server said
+// anything at all, further connections are not opened until it does
+// (errSilent): a server that answers nothing costs one timeout, however
+// few connections may be open at once.
 type prober struct {
 	addr     string
 	opts     Options
 	sem      chan struct{}
 	conns    atomic.Int32
 	progress *progressTracker // nil: progress is not reported
+	// heard is set once the server answered anything; silent once a
+	// connection or handshake timed out while heard was not set.
+	heard, silent atomic.Bool
+}
+
+// errSilent is the error of a connection not opened because the server has
+// answered nothing in time so far. It counts as a timeout.
+var errSilent = fmt.Errorf("not tried: the server answered nothing in time: %w", os.ErrDeadlineExceeded)
+
+// note records what an attempt says about the server's silence: err is
+// its error, answered whether any byte or handshake came back.
+func (p *prober) note(err error, answered bool) {
+	switch {
+	case answered || err == nil:
+		p.heard.Store(true)
+	case timedOut(err) && !errors.Is(err, errSilent) && !p.heard.Load():
+		p.silent.Store(true)
+	}
 }
 
 func (p *prober) dial(ctx context.Context) (net.Conn, error) {
@@ -56,6 +80,10 @@ func (p *prober) dial(ctx context.Context) (net.Conn, error) {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+	if p.silent.Load() && !p.heard.Load() {
+		<-p.sem
+		return nil, markTimeout(fmt.Errorf("%s: %w", p.addr, errSilent))
 	}
 	dctx, cancel := context.WithTimeout(ctx, p.opts.timeout())
 	defer cancel()
@@ -69,7 +97,9 @@ func (p *prober) dial(ctx context.Context) (net.Conn, error) {
 	p.progress.dialEnded(err == nil)
 	if err != nil {
 		<-p.sem
-		return nil, connectError(p.addr, err)
+		err = connectError(p.addr, err)
+		p.note(err, false)
+		return nil, err
 	}
 	return &releasingConn{Conn: conn, release: func() { p.progress.closed(); <-p.sem }}, nil
 }
@@ -109,6 +139,8 @@ func (p *prober) run(ctx context.Context, hello *wire.ClientHello, lim wire.Limi
 	hctx, cancel := context.WithTimeout(ctx, p.opts.timeout())
 	defer cancel()
 	f, err := wire.Handshake(hctx, conn, hello, lim)
+	var fe *wire.FlightError
+	p.note(err, f != nil || errors.As(err, &fe) && !timedOut(err))
 	if err != nil {
 		err = handshakeError(p.addr, p.opts.timeout(), err)
 	}

@@ -14,10 +14,10 @@ func (hs handshakes) tlsInfo(addr string) *TLSInfo {
 	for _, v := range probeVersions {
 		info.Versions[wire.VersionName(v)] = hs.byVersion[v].speaks(v)
 	}
-	if hs.full != nil && hs.full.version == wire.VersionTLS13 {
-		// A completed TLS 1.3 handshake shows it; then no TLS 1.3 probe
-		// was sent (but with --ciphers).
-		info.Versions["TLS 1.3"] = true
+	if hs.full.version != 0 {
+		// The full handshake offered TLS 1.0 to 1.3 and the server picked
+		// its highest: TLS 1.3 exactly when it speaks it.
+		info.Versions["TLS 1.3"] = hs.full.version == wire.VersionTLS13
 	}
 	pol := hs.policy
 	if pol.answered() {

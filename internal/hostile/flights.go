@@ -64,8 +64,8 @@ func DHE(name string, chain [][]byte, key *rsa.PrivateKey, p *big.Int) Scenario 
 // P-256 ServerKeyExchange, then the fatal alert given instead of
 // ServerHelloDone — what a server does when it fails to build its
 // CertificateRequest (an oversized CA list). With tls13, a hello offering
-// only TLS 1.3 gets a TLS 1.3 ServerHello, as from a server that enables
-// it too.
+// TLS 1.3 gets a TLS 1.3 ServerHello, as from a server that enables it
+// too, and nothing after it.
 func AlertAfterKeyExchange(name string, chain [][]byte, key *rsa.PrivateKey, alert uint8, tls13 bool) Scenario {
 	return Scenario{
 		Name:        name,
@@ -75,14 +75,16 @@ func AlertAfterKeyExchange(name string, chain [][]byte, key *rsa.PrivateKey, ale
 			if err != nil {
 				return
 			}
-			if ch.legacyVersion() < versionTLS12 {
-				if tls13 && ch.offers13() {
-					_, rv, sh := ch.answer(0)
-					if write(c, record(recordHandshake, rv, sh)) == nil {
-						waitGone(c, lingerTimeout)
-					}
-					return
+			if tls13 && ch.offers13() {
+				// A server that speaks TLS 1.3 picks it whenever offered
+				// (RFC 8446 §4.2.1); what follows is not this fixture's.
+				_, rv, sh := ch.answer13(0)
+				if write(c, record(recordHandshake, rv, sh)) == nil {
+					waitGone(c, lingerTimeout)
 				}
+				return
+			}
+			if ch.legacyVersion() < versionTLS12 {
 				_ = write(c, record(recordAlert, versionTLS12, []byte{alertLevelFatal, alertHandshakeFailure}))
 				return
 			}

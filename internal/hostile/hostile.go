@@ -421,19 +421,8 @@ func (ch *clientHello) suiteFor(v uint16) uint16 {
 func (ch *clientHello) answer(suite uint16) (version, recVersion uint16, msg []byte) {
 	version = ch.legacyVersion()
 	if version == 0 && ch.offers13() {
-		// Only TLS 1.3 was offered: a TLS 1.3 ServerHello with a key
-		// share for a group the client sent one for (RFC 8446 §4.2.8).
-		if suite == 0 {
-			suite = ch.suiteFor(versionTLS13)
-		}
-		var ext cryptobyte.Builder
-		addExtension(&ext, extSupportedVersions, func(b *cryptobyte.Builder) { b.AddUint16(versionTLS13) })
-		group, share := keyShare(ch.shares)
-		addExtension(&ext, extKeyShare, func(b *cryptobyte.Builder) {
-			b.AddUint16(group)
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(share) })
-		})
-		return versionTLS13, versionTLS12, serverHello(versionTLS12, randomBytes(32), ch.sessionID, suite, ext.BytesOrPanic())
+		// Only TLS 1.3 was offered.
+		return ch.answer13(suite)
 	}
 	if version == 0 {
 		version = versionTLS12 // nothing offered that we know: say TLS 1.2
@@ -445,6 +434,23 @@ func (ch *clientHello) answer(suite uint16) (version, recVersion uint16, msg []b
 	// (RFC 5246 §7.4.1.3). No extensions: nothing the client could object
 	// to (RFC 5246 §7.4.1.4).
 	return version, version, serverHello(version, randomBytes(32), randomBytes(32), suite, nil)
+}
+
+// answer13 is a TLS 1.3 ServerHello with a key share for a group the
+// client sent one for (RFC 8446 §4.2.8); suite replaces the pick when
+// non-zero.
+func (ch *clientHello) answer13(suite uint16) (version, recVersion uint16, msg []byte) {
+	if suite == 0 {
+		suite = ch.suiteFor(versionTLS13)
+	}
+	var ext cryptobyte.Builder
+	addExtension(&ext, extSupportedVersions, func(b *cryptobyte.Builder) { b.AddUint16(versionTLS13) })
+	group, share := keyShare(ch.shares)
+	addExtension(&ext, extKeyShare, func(b *cryptobyte.Builder) {
+		b.AddUint16(group)
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(share) })
+	})
+	return versionTLS13, versionTLS12, serverHello(versionTLS12, randomBytes(32), ch.sessionID, suite, ext.BytesOrPanic())
 }
 
 // keyShare returns a fresh public key for the first group among shares
