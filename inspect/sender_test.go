@@ -469,7 +469,7 @@ func TestSenderFleet(t *testing.T) {
 			if sn == "" {
 				sn = "example.test"
 			}
-			opts := Options{Store: store, Policy: p.policy, Timeout: 2 * time.Second, ServerName: sn, At: testpki.Now}
+			opts := Options{Store: store, Policy: p.policy, Timeout: 5 * time.Second, ServerName: sn, At: testpki.Now}
 			if fs.opts != nil {
 				fs.opts(&opts, p)
 			}
@@ -493,7 +493,7 @@ func TestSenderFleet(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			res, err := otpsender.Run(ctx, script, otpsender.Options{Addr: addr, ServerName: sn, CAFile: p.rootPEM,
-				CertFile: p.clientChainPEM, KeyFile: p.clientKeyPEM, Suites: suites, Timeout: 3 * time.Second})
+				CertFile: p.clientChainPEM, KeyFile: p.clientKeyPEM, Suites: suites, Timeout: 10 * time.Second})
 			if err != nil {
 				t.Fatalf("OTP client: %v", err)
 			}
@@ -587,7 +587,7 @@ func TestHiccups(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(stop)
-			r, err := inspectAddr(t, addr, Options{Store: p.store, Ciphers: tt.ciphers, Timeout: 3 * time.Second})
+			r, err := inspectAddr(t, addr, Options{Store: p.store, Ciphers: tt.ciphers, Timeout: 5 * time.Second})
 			tt.check(t, r, err)
 		})
 	}
