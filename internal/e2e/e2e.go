@@ -98,7 +98,7 @@ func StartServer(t testing.TB, port int, name string, args ...string) string {
 // ServeTLS runs a crypto/tls server on listen (e.g. "127.0.0.1:0") until
 // the test ends: each connection completes the handshake, answers an HTTP
 // request with "204 No Content" when one comes, waits for the client to
-// close (or five seconds), then closes. It returns the address.
+// close (or 30 seconds), then closes. It returns the address.
 func ServeTLS(t testing.TB, listen string, cfg *tls.Config) string {
 	t.Helper()
 	return ServeTLSWith(t, listen, cfg, func(c *tls.Conn) {
@@ -113,25 +113,51 @@ func ServeTLS(t testing.TB, listen string, cfg *tls.Config) string {
 }
 
 // ServeTLSWith runs a crypto/tls server on listen until the test ends and
-// hands each connection whose handshake completed to handle, within a
-// five-second deadline, then closes it. It returns the address.
+// hands each connection whose handshake completed to handle, then closes
+// it. Each connection has 30 seconds (a loaded machine runs slow clients,
+// the OTP sender's among them); when the test ends, the listener and every
+// open connection are closed.
 func ServeTLSWith(t testing.TB, listen string, cfg *tls.Config, handle func(*tls.Conn)) string {
 	t.Helper()
 	ln, err := tls.Listen("tcp", listen, cfg)
 	if err != nil {
 		t.Fatalf("listen %s: %v", listen, err)
 	}
-	t.Cleanup(func() { ln.Close() })
+	var mu sync.Mutex
+	conns := map[net.Conn]bool{}
+	closed := false
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		closed = true
+		ln.Close()
+		for c := range conns {
+			c.Close()
+		}
+	})
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
+			mu.Lock()
+			if closed {
+				mu.Unlock()
+				c.Close()
+				return
+			}
+			conns[c] = true
+			mu.Unlock()
 			go func() {
-				defer c.Close()
+				defer func() {
+					c.Close()
+					mu.Lock()
+					delete(conns, c)
+					mu.Unlock()
+				}()
 				tc := c.(*tls.Conn)
-				_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
+				_ = tc.SetDeadline(time.Now().Add(30 * time.Second))
 				if err := tc.Handshake(); err != nil {
 					return
 				}
