@@ -69,7 +69,6 @@ func (f Fetcher) Fetch(ctx context.Context, rawURL string) ([]*x509.Certificate,
 			DialContext:            dialer.DialContext,
 			Proxy:                  nil,
 			DisableKeepAlives:      true,
-			ResponseHeaderTimeout:  timeout,
 			MaxResponseHeaderBytes: 16 << 10,
 		},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
@@ -86,7 +85,8 @@ func (f Fetcher) Fetch(ctx context.Context, rawURL string) ([]*x509.Certificate,
 	req.Header.Set("User-Agent", "chainscope (AIA caIssuers fetch)")
 	resp, err := client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		var ne net.Error
+		if ctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()) {
 			return nil, fmt.Errorf("fetch %s: no answer within %s", rawURL, timeout)
 		}
 		var ue *url.Error
