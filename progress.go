@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
 
 	"chainscope/inspect"
 	"chainscope/ui"
@@ -17,10 +19,14 @@ import (
 // (reports are written in order, so that is the one holding the output
 // back) with the step it is really at, and how many more are in flight.
 // A target drops out of the line as soon as its inspection returns. clear
-// erases the line before any other stderr line.
+// erases the line before any other stderr line. The line is cut to the
+// terminal's width, read at each redraw: a line that wrapped would leave
+// its first part behind at every redraw, since "\r" returns only to the
+// start of the last row.
 type progressLine struct {
 	mu       sync.Mutex
-	w        io.Writer // nil: progress is not shown
+	w        io.Writer  // nil: progress is not shown
+	width    func() int // columns of the terminal, 0 when unknown
 	total    int
 	written  int                     // reports written, in order
 	inFlight map[int]*targetProgress // by index, from started until the inspection returns
@@ -34,7 +40,20 @@ type targetProgress struct {
 }
 
 func newProgressLine(w io.Writer, total int) *progressLine {
-	return &progressLine{w: w, total: total, inFlight: map[int]*targetProgress{}}
+	return &progressLine{w: w, width: func() int { return termWidth(w) }, total: total, inFlight: map[int]*targetProgress{}}
+}
+
+// termWidth is the width of w when it is a terminal, else 0.
+func termWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	cols, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return cols
 }
 
 // started records that the inspection of target i, given as arg, began.
@@ -72,7 +91,10 @@ func (p *progressLine) inspected(i int) {
 	p.draw()
 }
 
-// finished counts one more report written and redraws.
+// finished counts one more report written and redraws, unless it was the
+// last: then nothing is left to wait for, and a line drawn now would sit
+// in front of the output of a pipe that shares the terminal
+// (chainscope … | head).
 func (p *progressLine) finished() {
 	if p.w == nil {
 		return
@@ -80,7 +102,9 @@ func (p *progressLine) finished() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.written++
-	p.draw()
+	if p.written < p.total {
+		p.draw()
+	}
 }
 
 // text is the line: "chainscope: 1/5 done · host:443: handshakes 2/5 · 2
@@ -108,8 +132,15 @@ func (p *progressLine) text() string {
 	return line
 }
 
+// draw redraws the line, within the terminal's width less one column
+// (writing the last column makes some terminals wrap), or 119 columns when
+// the width is unknown.
 func (p *progressLine) draw() {
-	fmt.Fprintf(p.w, "\r\x1b[K%s", ansi.Truncate(p.text(), 119, "…"))
+	limit := 119
+	if cols := p.width(); cols > 1 {
+		limit = cols - 1
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K%s", ansi.Truncate(p.text(), limit, "…"))
 	p.shown = true
 }
 

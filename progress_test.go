@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"chainscope/inspect"
 )
@@ -52,4 +55,38 @@ func TestProgressLine(t *testing.T) {
 	q.inspected(0)
 	q.finished()
 	q.clear()
+}
+
+// TestProgressLineFitsTheTerminal: each redraw is cut to the terminal's
+// width less one column, so that the line never wraps (a wrapped line
+// leaves a copy behind at every redraw), and nothing is drawn once every
+// report is written.
+func TestProgressLineFitsTheTerminal(t *testing.T) {
+	t.Parallel()
+	for _, cols := range []int{40, 60, 80} {
+		t.Run(fmt.Sprint(cols), func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			p := newProgressLine(&buf, 2)
+			p.width = func() int { return cols }
+			p.started(0, "a-rather-long-host-name.example.test:8443")
+			p.step(0, inspect.Progress{Target: "x", Step: "handshakes", Done: 2, Total: 4, Waiting: "the server's answer on 3 connections"})
+			for _, l := range strings.Split(buf.String(), "\r\x1b[K") {
+				if w := ansi.StringWidth(l); w >= cols {
+					t.Errorf("a redraw is %d columns wide on a %d-column terminal: %q", w, cols, l)
+				}
+			}
+			p.inspected(0)
+			p.clear()
+			p.finished()
+			p.started(1, "b.test:443")
+			p.inspected(1)
+			p.clear()
+			buf.Reset()
+			p.finished()
+			if buf.Len() != 0 {
+				t.Errorf("after the last report, finished() wrote %q, want nothing", buf.String())
+			}
+		})
+	}
 }
