@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"chainscope/inspect"
+	"chainscope/inspect/trust"
 )
 
 // run executes a command and the commands it batches, feeding every
@@ -220,6 +222,8 @@ func TestExport(t *testing.T) {
 	}{
 		{"as presented", passingReport(t), []int{0, 1}, "example.test_443-chain.pem"},
 		{"reordered", outOfOrderReport(t), []int{0, 2, 1}, "real-bing.com-2026-out-of-order-fixed.pem"},
+		{"reordered, the presented root left out", fixture(t, "testdata/chain-out-of-order.pem"), []int{0, 2}, "chain-out-of-order-fixed.pem"},
+		{"standard input", stdinReport(outOfOrderReport(t)), []int{0, 2, 1}, "chain-fixed.pem"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -253,6 +257,58 @@ func TestExport(t *testing.T) {
 			}
 			if !strings.Contains(m.status, "wrote") {
 				t.Errorf("status = %q, want a line saying what was written", m.status)
+			}
+		})
+	}
+}
+
+// stdinReport is r as if its chain had come on standard input ("-").
+func stdinReport(r *inspect.Report) *inspect.Report {
+	r.Target = "-"
+	return r
+}
+
+// TestFixHintIsTheRepair: the order "e" announces under chain.order is the
+// one the engine's repair writes (inspect.Repair, which main gives the
+// interface): a presented root is left out.
+func TestFixHintIsTheRepair(t *testing.T) {
+	t.Parallel()
+	testRoots, err := trust.LoadFile("../testdata/root.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mozilla, err := trust.Mozilla()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		fixture string
+		store   *trust.Store
+		want    string
+	}{
+		{"testdata/real-bing.com-2026-out-of-order.pem", mozilla, "e writes the chain in this order: #0, #2, #1"},
+		{"testdata/chain-out-of-order.pem", testRoots, "e writes the chain in this order: #0, #2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			t.Parallel()
+			r := fixture(t, tt.fixture)
+			c, _ := r.Check(inspect.CheckOrder)
+			m := NewModel(context.Background(), Config{Targets: []string{r.Target}})
+			defer m.cancel()
+			if got := m.fixHint(r, c); got != tt.want {
+				t.Errorf("fixHint(%s) = %q, want %q", tt.fixture, got, tt.want)
+			}
+			fc, _, err := inspect.Repair(context.Background(), r, inspect.Options{Store: tt.store, At: r.EvaluatedAt}, inspect.RepairOptions{})
+			if err != nil {
+				t.Fatalf("Repair(%s): %v", tt.fixture, err)
+			}
+			var order []string
+			for _, fcc := range fc.Certificates {
+				order = append(order, fmt.Sprintf("#%d", fcc.Presented))
+			}
+			if want := "e writes the chain in this order: " + strings.Join(order, ", "); want != tt.want {
+				t.Errorf("the engine's repair of %s writes %q, the hint says %q", tt.fixture, want, tt.want)
 			}
 		})
 	}
