@@ -511,6 +511,7 @@ func TestExportFixChain(t *testing.T) {
 			})
 			defer m.cancel()
 			m.Init()
+			m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
 			deliver(m, 0, outOfOrderReport(t))
 			press(m, "e")
 			run(m, press(m, "enter"))
@@ -519,6 +520,20 @@ func TestExportFixChain(t *testing.T) {
 			}
 			if !strings.Contains(m.status, tt.status) {
 				t.Errorf("status = %q, want %q", m.status, tt.status)
+			}
+			// The outcome is read whole at 60 columns: wrapped above
+			// the footer, not cut at the edge.
+			scr := frame(m)
+			if got := strings.Join(strings.Fields(scr), " "); !strings.Contains(got, tt.status) {
+				t.Errorf("the screen does not show the whole outcome %q:\n%s", tt.status, scr)
+			}
+			if n := strings.Count(scr, "\n") + 1; n != 20 {
+				t.Errorf("the frame has %d lines, want 20", n)
+			}
+			// On a window of 5 lines, the outcome leaves a line of the body.
+			m.Update(tea.WindowSizeMsg{Width: 20, Height: 5})
+			if scr := frame(m); strings.Count(scr, "\n")+1 != 5 || !strings.HasSuffix(strings.TrimRight(scr, " "), "…") && !tt.written {
+				t.Errorf("at 20x5 the frame is not 5 lines ending in a cut outcome:\n%s", scr)
 			}
 		})
 	}

@@ -40,7 +40,8 @@ func (m *Model) View() tea.View {
 func (m *Model) render() string {
 	w, h := max(m.width, 20), max(m.height, 5)
 	lines := block(m.header(w), w, 2)
-	bodyH := h - 3
+	footer := m.footerLines(w)
+	bodyH := h - 2 - len(footer)
 	switch {
 	case m.help.ShowAll:
 		lines = append(lines, block(m.fullHelp(w), w, bodyH)...)
@@ -49,8 +50,42 @@ func (m *Model) render() string {
 	default:
 		lines = append(lines, m.targetBody(w, bodyH)...)
 	}
-	lines = append(lines, fit(m.footer(w), w))
+	for _, f := range footer {
+		lines = append(lines, fit(f, w))
+	}
 	return strings.Join(lines, "\n")
+}
+
+// maxStatusLines bounds the outcome of an action shown above the keys.
+const maxStatusLines = 6
+
+// footerLines is the footer: the keys or the prompt on one line, or the
+// outcome of the last action (statusLines).
+func (m *Model) footerLines(w int) []string {
+	if l := m.statusLines(w); l != nil {
+		return l
+	}
+	return []string{m.footer(w)}
+}
+
+// statusLines is the outcome of the last action wrapped over as many
+// lines as it needs (at most maxStatusLines, the last cut with "…"), so
+// that a reason such as why e wrote nothing is read whole, not cut at the
+// screen's edge; nil when there is none to show.
+func (m *Model) statusLines(w int) []string {
+	if m.status == "" || m.prompt.active() {
+		return nil
+	}
+	lines := wrap(m.status, w-2)
+	for i := 1; i < len(lines); i++ {
+		lines[i] = "  " + lines[i]
+	}
+	// At least one line of the body stays.
+	if limit := max(1, min(maxStatusLines, max(m.height, 5)-3)); len(lines) > limit {
+		lines = lines[:limit]
+		lines[limit-1] = ansi.Truncate(lines[limit-1], w-1, "") + "…"
+	}
+	return lines
 }
 
 // fullHelp lists every key that acts where the help was opened, the
@@ -207,7 +242,8 @@ type geometry struct {
 // what is selected (chain or details focused); the chain gives way to
 // what is focused.
 func (m *Model) geometry() geometry {
-	w, bodyH := max(m.width, 20), max(m.height, 5)-3
+	w := max(m.width, 20)
+	bodyH := max(m.height, 5) - 2 - max(1, len(m.statusLines(w)))
 	t := m.targets[m.cur]
 	r := t.report
 	treeH := treeHeight(r) + 1
