@@ -22,6 +22,7 @@ func TestHints(t *testing.T) {
 	_, keyErr := certfile.Parse("leaf.key", []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
 	_, fmtErr := certfile.Parse("main.go", []byte("package main\n"))
 	_, missing := os.Open("no/such/file.pem")
+	_, dirErr := inspect.ParseTarget(".")
 	tests := []struct {
 		name string
 		err  error
@@ -43,6 +44,7 @@ func TestHints(t *testing.T) {
 		{"key file", keyErr, "the certificate file that goes with this key"},
 		{"not a certificate file", fmtErr, "PEM blocks (-----BEGIN CERTIFICATE-----) or DER"},
 		{"missing file", missing, "no such file"},
+		{"directory", dirErr, "give a certificate file in it"},
 		{"words alone choose nothing", errors.New("timeout: no such host, not TLS, connection refused"), ""},
 		{"no error", nil, ""},
 	}
