@@ -65,6 +65,7 @@ type situation struct {
 	help      bool // the full help is open
 	pem       bool // the PEM view is open
 	sideways  bool // the PEM view is narrower than its lines
+	pemScroll bool // the PEM view is shorter than its lines
 	report    bool // the open target has a report with certificates
 	failed    bool // the open target's report is an error (the error screen)
 	tls       bool // the report has TLS facts
@@ -115,7 +116,10 @@ func (k keyMap) forSituation(s situation) keyMap {
 		}
 		return k
 	case s.pem:
-		on(&k.Up, &k.Down, &k.Move, &k.PageUp, &k.PageDown, &k.Home, &k.End, &k.Close, &k.Copy)
+		on(&k.Close, &k.Copy)
+		if s.pemScroll {
+			on(&k.Up, &k.Down, &k.Move, &k.PageUp, &k.PageDown, &k.Home, &k.End)
+		}
 		if s.sideways {
 			on(&k.Left, &k.Right)
 		}

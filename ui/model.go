@@ -565,9 +565,13 @@ func (m *Model) situation() situation {
 		return s
 	}
 	r := m.targets[m.cur].report
-	s.pem, s.sideways = m.pem.open, m.pem.open && m.pem.sideways()
 	if r == nil {
 		return s
+	}
+	if m.pem.open {
+		w := max(m.width, 20)
+		m.pem.layout(r, w, m.bodyHeight(w))
+		s.pem, s.sideways, s.pemScroll = true, m.pem.sideways(), m.pem.scrolls(r)
 	}
 	s.failed = r.Verdict == inspect.VerdictError && len(r.Chain) == 0
 	s.report = len(r.Chain) > 0

@@ -44,25 +44,36 @@ func (v *pemView) scroll(r *inspect.Report, dy, dx int) {
 // sideways reports whether the lines are wider than the screen.
 func (v *pemView) sideways() bool { return v.widest > v.w }
 
+// scrolls reports whether the certificate has more lines than the view
+// shows (the keys that move up and down do something).
+func (v *pemView) scrolls(r *inspect.Report) bool { return len(v.lines(r)) > v.h }
+
+// layout sizes the view for a body of w×h: the lines it shows are h less
+// the title and, when the lines are wider than w, the line of hints. The
+// keys are chosen from it (situation) before the frame is drawn.
+func (v *pemView) layout(r *inspect.Report, w, h int) {
+	v.w, v.widest = w, 0
+	for _, l := range v.lines(r) {
+		v.widest = max(v.widest, ansi.StringWidth(l))
+	}
+	v.h = max(0, h-1)
+	if v.sideways() {
+		v.h = max(0, h-2)
+	}
+	v.scroll(r, 0, 0)
+}
+
 // view draws the view into w×h: a title rule naming the certificate, the
 // PEM lines, and what the keys do.
 func (v *pemView) view(r *inspect.Report, st styles, w, h int) []string {
 	lines := v.lines(r)
-	v.w, v.h = w, max(0, h-2)
-	v.widest = 0
-	for _, l := range lines {
-		v.widest = max(v.widest, ansi.StringWidth(l))
-	}
-	v.scroll(r, 0, 0)
+	v.layout(r, w, h)
 	title := "PEM"
 	if r != nil && v.pos >= 0 && v.pos < len(r.Chain) {
 		c := r.Chain[v.pos]
 		title = fmt.Sprintf("PEM · Certificate #%d · %s · %s", v.pos, sanitize(c.Role, 24), sanitize(c.Name, nameWidth))
 	}
 	out := []string{paneTitle(st, title, w, true)}
-	if !v.sideways() {
-		v.h++ // no line of hints below
-	}
 	if len(lines) == 0 {
 		lines = []string{st.dim.Render("(no PEM in the report: the certificate was not presented)")}
 	}

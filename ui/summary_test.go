@@ -107,6 +107,11 @@ func TestFooter(t *testing.T) {
 		{"the store root has no PEM", one(targetPass, "j", "j"), 120, nil, []string{"p PEM", "y copy"}},
 		{"error screen", one(targetDown), 60, []string{"r inspect again", "? help", "q quit"}, []string{"tab", "p PEM", "e write"}},
 		{"list", tenTargetsScenario(), 60, []string{"enter open", "? help", "q quit"}, []string{"tab", "p PEM"}},
+		// The PEM view: ↑↓ only when the certificate is taller than the
+		// view, ← → as soon as it opens on a screen narrower than its lines.
+		{"a PEM that fits", one(targetPass, "p"), 120, []string{"esc back", "y copy PEM"}, []string{"↑↓ move", "←/h", "→/l"}},
+		{"a PEM taller than the view", one(bingOutOfOrder, "p"), 120, []string{"↑↓ move", "esc back"}, []string{"←/h"}},
+		{"a PEM wider than the view", one(targetPass, "p"), 60, []string{"←/h left", "? help"}, []string{"↑↓ move"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

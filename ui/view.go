@@ -38,10 +38,10 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) render() string {
-	w, h := max(m.width, 20), max(m.height, 5)
+	w := max(m.width, 20)
 	lines := block(m.header(w), w, 2)
 	footer := m.footerLines(w)
-	bodyH := h - 2 - len(footer)
+	bodyH := m.bodyHeight(w)
 	switch {
 	case m.help.ShowAll:
 		lines = append(lines, block(m.fullHelp(w), w, bodyH)...)
@@ -54,6 +54,11 @@ func (m *Model) render() string {
 		lines = append(lines, fit(f, w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// bodyHeight is the height between the two header lines and the footer.
+func (m *Model) bodyHeight(w int) int {
+	return max(m.height, 5) - 2 - max(1, len(m.statusLines(w)))
 }
 
 // maxStatusLines bounds the outcome of an action shown above the keys.
@@ -243,7 +248,7 @@ type geometry struct {
 // what is focused.
 func (m *Model) geometry() geometry {
 	w := max(m.width, 20)
-	bodyH := max(m.height, 5) - 2 - max(1, len(m.statusLines(w)))
+	bodyH := m.bodyHeight(w)
 	t := m.targets[m.cur]
 	r := t.report
 	treeH := treeHeight(r) + 1
