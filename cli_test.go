@@ -96,6 +96,51 @@ func TestExitStatus(t *testing.T) {
 	}
 }
 
+// TestSubcommandUsage: every subcommand says a flag mistake in the same
+// plain words as the inspection (the flag package's "-nope", "parse error"
+// and "flag needs an argument" never reach the user), sanitized, with exit
+// status 2; config parses its target before inspecting it.
+func TestSubcommandUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"config: unknown flag", []string{"config", "nginx", "--nope", "x"}, "chainscope: error: unknown flag --nope\nchainscope: hint: run chainscope config --help for usage\n"},
+		{"config: a typo", []string{"config", "nginx", "--fix-chian", "f.pem", "x"}, "unknown flag --fix-chian: did you mean --fix-chain?"},
+		{"config: duration without unit", []string{"config", "nginx", "--timeout", "5", "x"}, "chainscope: error: --timeout 5: want a duration with its unit, such as 10s"},
+		{"config: not a number", []string{"config", "nginx", "--per-host", "x", "y"}, "chainscope: error: --per-host x: want a whole number\n"},
+		{"config: no value", []string{"config", "nginx", "--policy"}, "chainscope: error: --policy needs a value: a policy name (pagerduty) or a policy file"},
+		{"config: port out of range", []string{"config", "nginx", "127.0.0.1:99999"}, `target "127.0.0.1:99999": port "99999": want a number from 1 to 65535`},
+		{"config: directory", []string{"config", "nginx", "testdata"}, "testdata: a directory, not a certificate file\nchainscope: hint: give a certificate file, such as testdata/"},
+		{"mtls: unknown flag", []string{"mtls", "nginx", "--nope"}, "chainscope: error: unknown flag --nope\n"},
+		{"mtls check: duration without unit", []string{"mtls", "check", "--timeout", "5", "x"}, "chainscope: error: --timeout 5: want a duration with its unit"},
+		{"listen: unknown flag", []string{"listen", "--nope"}, "chainscope: error: unknown flag --nope\n"},
+		{"listen: duration without unit", []string{"listen", "--idle", "5", ":0"}, "chainscope: error: --idle 5: want a duration with its unit"},
+		{"serve: unknown flag", []string{"serve", "--nope"}, "chainscope: error: unknown flag --nope\n"},
+		{"serve: no value", []string{"serve", "--listen"}, "chainscope: error: --listen needs a value: an address, such as 127.0.0.1:9219"},
+		{"serve: not a number", []string{"serve", "--concurrency", "x"}, "chainscope: error: --concurrency x: want a whole number"},
+		{"serve: escape sequences", []string{"serve", "--x\x1b[2J"}, `unknown flag --x\x1b[2J`},
+		{"config: escape sequences", []string{"config", "nginx", "--x\x1b[2J", "y"}, `unknown flag --x\x1b[2J`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, stderr, code := runCLI(t, "", tt.args...)
+			if code != exitUsage {
+				t.Errorf("chainscope %q: exit status = %d, want %d\nstderr: %s", tt.args, code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("chainscope %q: stderr = %q, want it to contain %q", tt.args, stderr, tt.stderr)
+			}
+			if strings.ContainsRune(stderr, '\x1b') {
+				t.Errorf("chainscope %q: an escape sequence reached stderr: %q", tt.args, stderr)
+			}
+		})
+	}
+}
+
 // TestJSONOrderAndErrors: reports come in the order the targets were given,
 // and an unreadable file is a one-line error report among the others.
 func TestJSONOrderAndErrors(t *testing.T) {

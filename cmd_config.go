@@ -87,13 +87,18 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprint(stdout, configUsage)
 		return exitPass
 	case err != nil:
-		return usageFail(stderr, flagError(err), "run chainscope config --help for usage")
+		return usageFail(stderr, err.Error(), "run chainscope config --help for usage")
 	case len(targets) != 1:
 		return usageFail(stderr, fmt.Sprintf("config: want one TARGET, got %d", len(targets)), "run chainscope config --help for usage")
 	case cfg.timeout <= 0 || cfg.perHost < 1:
 		return usageFail(stderr, "--timeout must be positive and --per-host at least 1", "")
 	case (cfg.intermediates != "" || cfg.fetchIntermediates) && cfg.fixChain == "":
 		return usageFail(stderr, "--intermediates and --fetch-intermediates complete the chain of --fix-chain FILE", "")
+	}
+	// A malformed target or a directory is bad usage, before anything is
+	// inspected, as for the inspection itself.
+	if _, err := parseTargets(targets); err != nil {
+		return usageFailed(stderr, err)
 	}
 	if at != "" {
 		if cfg.at, err = parseTime(at); err != nil {

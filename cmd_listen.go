@@ -85,7 +85,7 @@ func parseListen(args []string) (*listenConfig, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, usageError{msg: flagError(err)}
+		return nil, usageError{msg: err.Error()}
 	}
 	switch {
 	case len(pos) != 1:

@@ -15,6 +15,7 @@ import (
 	"chainscope/inspect/mtlsconf"
 	"chainscope/inspect/policy"
 	"chainscope/inspect/serverconf"
+	"chainscope/ui"
 )
 
 const mtlsUsage = `Usage: chainscope mtls nginx|apache [flags]
@@ -89,38 +90,20 @@ func runMTLS(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return usageFail(stderr, fmt.Sprintf("mtls %q: want nginx, apache or check", args[0]), "run chainscope mtls --help for usage")
 }
 
-// usageFail writes an error and a hint, and returns exitUsage.
+// usageFail writes an error and a hint, sanitized, and returns exitUsage.
 func usageFail(stderr io.Writer, msg, hint string) int {
-	fmt.Fprintf(stderr, "chainscope: error: %s\n", msg)
+	fmt.Fprintf(stderr, "chainscope: error: %s\n", ui.Sanitize(msg))
 	if hint != "" {
-		fmt.Fprintf(stderr, "chainscope: hint: %s\n", hint)
+		fmt.Fprintf(stderr, "chainscope: hint: %s\n", ui.Sanitize(hint))
 	}
 	return exitUsage
 }
 
 // parseInterspersed parses flags that may come before, between or after
-// the positional arguments, which it returns.
+// the positional arguments, which it returns (parseFlags); -h and --help
+// return flag.ErrHelp.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-// flagError turns a flag package error into the message of a usage error.
-func flagError(err error) string {
-	return strings.TrimPrefix(err.Error(), "flag provided but not defined: ")
+	return parseFlags(fs, args)
 }
 
 var safeName = regexp.MustCompile(`[^a-z0-9-]+`)
@@ -140,7 +123,7 @@ func runMTLSConf(server serverconf.Server, args []string, stdout, stderr io.Writ
 		fmt.Fprint(stdout, mtlsUsage)
 		return exitPass
 	case err != nil:
-		return usageFail(stderr, flagError(err), hint)
+		return usageFail(stderr, err.Error(), hint)
 	case len(pos) > 0:
 		return usageFail(stderr, fmt.Sprintf("mtls %s takes no argument, got %q", server, pos[0]), hint)
 	}

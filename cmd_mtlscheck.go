@@ -68,7 +68,7 @@ func runMTLSCheck(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprint(stdout, mtlsUsage)
 		return exitPass
 	case err != nil:
-		return usageFail(stderr, flagError(err), hint)
+		return usageFail(stderr, err.Error(), hint)
 	case len(pos) != 1:
 		return usageFail(stderr, "mtls check takes one target: host:port or an https URL", hint)
 	case *caCert == "" || *caKey == "":

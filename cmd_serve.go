@@ -54,8 +54,7 @@ const defaultListen = "127.0.0.1:9219"
 // runServe is chainscope serve: it listens until ctx is done.
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	usageErr := func(msg string) int {
-		fmt.Fprintf(stderr, "chainscope: error: %s\nchainscope: hint: run chainscope serve --help for usage\n", msg)
-		return exitUsage
+		return usageFail(stderr, msg, "run chainscope serve --help for usage")
 	}
 	cfg := &config{}
 	var listen, allowFile string
@@ -71,7 +70,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&allowFile, "targets-allow", "", "")
 	fs.StringVar(&cfg.clientCert, "client-cert", "", "")
 	fs.StringVar(&cfg.clientKey, "client-key", "", "")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, serveUsage)
 			return exitPass
@@ -79,8 +79,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return usageErr(err.Error())
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usageErr(fmt.Sprintf("unexpected argument %q: targets come with each /probe request", fs.Arg(0)))
+	case len(pos) > 0:
+		return usageErr(fmt.Sprintf("unexpected argument %q: targets come with each /probe request", pos[0]))
 	case cfg.timeout <= 0:
 		return usageErr("--timeout must be positive, e.g. 10s")
 	case concurrency < 1:

@@ -29,7 +29,7 @@ func TestServeUsage(t *testing.T) {
 		stderr string
 	}{
 		{"help", []string{"serve", "--help"}, exitPass, "Usage: chainscope serve", ""},
-		{"unknown flag", []string{"serve", "--bogus"}, exitUsage, "", "chainscope: error: flag provided but not defined: -bogus"},
+		{"unknown flag", []string{"serve", "--bogus"}, exitUsage, "", "chainscope: error: unknown flag --bogus"},
 		{"a target", []string{"serve", "example.com"}, exitUsage, "", `unexpected argument "example.com"`},
 		{"bad timeout", []string{"serve", "--timeout", "0s"}, exitUsage, "", "--timeout must be positive"},
 		{"bad concurrency", []string{"serve", "--concurrency", "0"}, exitUsage, "", "--concurrency must be at least 1"},

@@ -43,8 +43,9 @@ type usageError struct {
 
 func (e usageError) Error() string { return e.msg }
 
-// errHelp asks for the usage text.
-var errHelp = errors.New("help requested")
+// errHelp asks for the usage text: -h, -help or --help. It is the flag
+// package's sentinel, which the subcommands test for.
+var errHelp = flag.ErrHelp
 
 // newFlagSet declares the flags of an inspection into cfg. The flag
 // package is the registry and the parser of each value; parseArgs walks
@@ -135,23 +136,59 @@ var wants = map[string]string{
 	"as":            "server or client",
 	"fix-chain":     "the file to write the repaired chain to",
 	"intermediates": "a PEM file of intermediates",
+	// The subcommands' own.
+	"listen":        "an address, such as 127.0.0.1:9219",
+	"cert":          "a PEM certificate file",
+	"key":           "a PEM key file",
+	"ca-cert":       "the stand-in CA's PEM certificate",
+	"ca-key":        "the stand-in CA's PEM key",
+	"other-ca-cert": "another CA's PEM certificate",
+	"other-ca-key":  "another CA's PEM key",
+	"region":        "one of the policy's regions, such as us or eu",
+	"ca-out":        "the file to write the CA bundle to",
+	"ca-path":       "the CA file's path on the server",
+	"dhparam":       "the file to write the DH parameters to",
+	"count":         "a whole number, 0 or more",
+	"max-conns":     "a whole number, 1 or more",
+	"idle":          "a duration such as 10s",
+	"targets-allow": "a file of host:port lines",
 }
 
 // parseArgs reads the flags and targets of an inspection. Flags may come
-// before, between or after the targets; "--" ends the flags. A flag is
-// -name or --name, its value the next argument or after "=". Every error
-// is a usageError naming the flag and what it wants.
+// before, between or after the targets (parseFlags).
 func parseArgs(args []string) (*config, error) {
 	cfg := &config{}
-	fs := newFlagSet(cfg)
+	targets, err := parseFlags(newFlagSet(cfg), args)
+	if err != nil {
+		return nil, err
+	}
+	cfg.targets = targets
+	switch {
+	case cfg.json && cfg.text:
+		return nil, usageError{msg: "--json and --text exclude each other: choose one"}
+	case (cfg.clientCert == "") != (cfg.clientKey == ""):
+		return nil, usageError{msg: "--client-cert and --client-key go together: give both"}
+	}
+	return cfg, nil
+}
+
+// parseFlags reads the flags of fs from args and returns the other
+// arguments, for the inspection and every subcommand alike. Flags may come
+// before, between or after the other arguments; "--" ends the flags. A
+// flag is -name or --name, its value the next argument or after "=";
+// -h, -help and --help return errHelp. Every mistake is a usageError in
+// plain words, naming the flag and what it wants (the flag package's own
+// messages, "-nope" or "parse error", never reach the user).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			cfg.targets = append(cfg.targets, args[i+1:]...)
+			pos = append(pos, args[i+1:]...)
 			break
 		}
 		if len(a) < 2 || a[0] != '-' {
-			cfg.targets = append(cfg.targets, a) // "-" is standard input
+			pos = append(pos, a) // "-" is standard input
 			continue
 		}
 		body := strings.TrimPrefix(a[1:], "-")
@@ -175,22 +212,40 @@ func parseArgs(args []string) (*config, error) {
 			}
 		} else if !hasValue {
 			if i+1 == len(args) {
-				return nil, usageError{msg: fmt.Sprintf("--%s needs a value: %s", name, wants[name])}
+				msg := fmt.Sprintf("--%s needs a value", name)
+				if w := wants[name]; w != "" {
+					msg += ": " + w
+				}
+				return nil, usageError{msg: msg}
 			}
 			i++
 			value = args[i]
 		}
 		if err := fs.Set(name, value); err != nil {
-			return nil, usageError{msg: fmt.Sprintf("--%s %s: %v", name, quoteIfNeeded(value), err)}
+			return nil, usageError{msg: fmt.Sprintf("--%s %s: %v", name, quoteIfNeeded(value), valueWant(f, err))}
 		}
 	}
-	switch {
-	case cfg.json && cfg.text:
-		return nil, usageError{msg: "--json and --text exclude each other: choose one"}
-	case (cfg.clientCert == "") != (cfg.clientKey == ""):
-		return nil, usageError{msg: "--client-cert and --client-key go together: give both"}
+	return pos, nil
+}
+
+// valueWant says what a flag wants when its value was refused: the
+// message of our own flag.Func values, or, for the flag package's typed
+// values (whose error is only "parse error" or "value out of range"),
+// what the type wants.
+func valueWant(f *flag.Flag, err error) error {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return err
 	}
-	return cfg, nil
+	switch g.Get().(type) {
+	case time.Duration:
+		return errors.New("want a duration with its unit, such as 10s, 1m30s or 500ms")
+	case int, int64, uint, uint64:
+		return errors.New("want a whole number")
+	case float64:
+		return errors.New("want a number")
+	}
+	return err
 }
 
 // quoteIfNeeded quotes a value that would not read back as one word.
