@@ -56,7 +56,7 @@ func TestHostileFiles(t *testing.T) {
 		{"garbage", write("garbage.bin", []byte{0x00, 0xff, 0x1b, 0x07, 0x30}), exitError, "neither PEM nor DER"},
 		{"key only", write("key.pem", key), exitError, "this is a private key (PRIVATE KEY), not a certificate"},
 		{"key beside a certificate", write("key-and-cert.pem", append(append([]byte{}, key...), selfSigned(t, "ok.test", nil)...)), exitFail, ""},
-		{"broken base64", write("broken.pem", append(selfSigned(t, "ok.test", nil), "-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----\n"...)), exitError, "block 2: malformed PEM"},
+		{"broken base64", write("broken.pem", append(selfSigned(t, "ok.test", nil), "-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----\n"...)), exitError, "block 2 (CERTIFICATE, lines 10-12): does not decode: bad base64"},
 		{"10,000 SANs", write("sans.pem", selfSigned(t, "many.test", sans)), exitFail, ""},
 		{"escapes in names", write("evil.pem", selfSigned(t, evilCN, []string{"evil.test"})), exitFail, ""},
 	}

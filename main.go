@@ -2,6 +2,8 @@
 // a file, will be accepted by a strict sender such as PagerDuty's webhooks:
 // chain order as presented, root in Mozilla's list, protocol, cipher suite
 // and mutual TLS. See README.md and shared/spec/headless.md.
+//
+//go:debug x509negativeserial=1
 package main
 
 import (

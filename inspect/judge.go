@@ -51,8 +51,17 @@ func judge(r *Report, certs []*x509.Certificate, opts Options, facts chainFacts)
 		missing := ch.missing >= 0 && r.Trust.FormerRoot == nil
 		chainFixes(have, r.Target, missing, missing && len(ch.certs[ch.missing].IssuingCertificateURL) > 0)
 		root := have[CheckRoot]
+		r.Chain = make([]Certificate, 0, len(certs))
 		for i := range certs {
-			c := describe(ch, i, r.EvaluatedAt)
+			var c Certificate
+			if d := ch.duplicateOf[i]; d >= 0 {
+				// A copy shares its original's description (a file of
+				// thousands of copies stays small).
+				c = r.Chain[d]
+				c.Position, c.Role, c.IssuedByNext = i, ch.role(i), ch.issuedByNext[i]
+			} else {
+				c = describe(ch, i, r.EvaluatedAt)
+			}
 			c.IssuedBy = linkOf(ch, i, root, r.Trust.FormerRoot)
 			c.Note = offPathNote(ch, i, storePhrase(opts.Store))
 			r.Chain = append(r.Chain, c)
@@ -116,7 +125,7 @@ func skipReason(r *Report, id string) string {
 
 // DescribeStore describes a trust store as data, for [Trust.StoreInfo].
 func DescribeStore(s *trust.Store) StoreInfo {
-	si := StoreInfo{Name: s.Name, Roots: s.Len(), Date: s.Date, File: s.File}
+	si := StoreInfo{Name: s.Name, Roots: s.Len(), Skipped: s.Skipped, Date: s.Date, File: s.File}
 	switch s.Name {
 	case "mozilla":
 		si.Module, si.Version = s.Module, s.ModuleVersion

@@ -486,6 +486,9 @@ type StoreInfo struct {
 	Date string `json:"date,omitempty"`
 	// Roots counts the roots of the store.
 	Roots int `json:"roots"`
+	// Skipped counts the certificates of a bundle that did not parse and
+	// were left out.
+	Skipped int `json:"skipped,omitempty"`
 }
 
 // CandidatePath is one certification path the engine judged and did not

@@ -121,6 +121,12 @@ func StoreLabel(si inspect.StoreInfo) string {
 		return ""
 	}
 	n := plural(si.Roots, "root")
+	switch {
+	case si.Skipped == 1:
+		n += ", 1 certificate skipped: it does not parse"
+	case si.Skipped > 1:
+		n += fmt.Sprintf(", %d certificates skipped: they do not parse", si.Skipped)
+	}
 	switch si.Name {
 	case "mozilla":
 		when := si.Date

@@ -6,11 +6,13 @@ package certfile
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
-	"encoding/pem"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 )
 
@@ -67,7 +69,14 @@ type File struct {
 
 // Read reads all of r, up to [MaxSize], and parses it with [Parse].
 func Read(name string, r io.Reader) (*File, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	var buf bytes.Buffer
+	if s, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := s.Stat(); err == nil && fi.Size() > 0 && fi.Size() <= MaxSize {
+			buf.Grow(int(fi.Size()) + 1) // one read, no regrowth
+		}
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, MaxSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -91,47 +100,158 @@ func Parse(name string, data []byte) (*File, error) {
 	return parseDER(name, data)
 }
 
+// certTypes are the PEM block types that hold a certificate.
+var certTypes = map[string]bool{"CERTIFICATE": true, "X509 CERTIFICATE": true, "TRUSTED CERTIFICATE": true}
+
+// parsePEM reads the PEM blocks of data line by line (RFC 7468). Every
+// certificate block must decode and parse: one that does not is an error
+// naming the file, the block and its line, never skipped (OpenSSL and nginx
+// refuse such a file too). An END line glued to the next BEGIN line, the
+// mark of files concatenated without a final newline, is named as such.
+// Blocks of other types (keys) are skipped without being decoded.
 func parsePEM(name string, data []byte) (*File, error) {
 	f := &File{}
 	var types []string // of every block, for the error when none is a certificate
-	rest := data
-	for n := 1; ; n++ {
-		i := bytes.Index(rest, beginMarker)
-		if i < 0 {
-			break
+	parsed := map[[32]byte]*x509.Certificate{}
+	var (
+		inBlock   bool
+		typ       string
+		start, n  int
+		body      []byte
+		certBlock bool
+	)
+	line := 0
+	for rest := data; len(rest) > 0; {
+		line++
+		var l []byte
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
+		} else {
+			l, rest = rest, nil
 		}
-		rest = rest[i:]
-		b, after := pem.Decode(rest)
-		if b == nil {
-			return nil, formatErrorf("%s: block %d: malformed PEM (bad base64, headers or END line)", name, n)
-		}
-		rest = after
-		types = append(types, blockType(b.Type))
-		switch b.Type {
-		case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
-		default:
-			// Keys and the like are never parsed, kept or echoed.
-			f.Skipped = append(f.Skipped, fmt.Sprintf("block %d: %s skipped", n, blockType(b.Type)))
+		l = bytes.TrimRight(l, "\r \t")
+		if !inBlock {
+			i := bytes.Index(l, beginMarker)
+			if i < 0 {
+				continue
+			}
+			n++
+			if end := bytes.Index(l[:i], []byte("-----END ")); end >= 0 {
+				return nil, formatErrorf("%s: line %d: an END line and the BEGIN line of block %d are glued together (files joined without a final newline): put a newline after line %d's %q", name, line, n, line, string(l[end:i]))
+			}
+			if i > 0 && len(bytes.TrimSpace(l[:i])) > 0 {
+				return nil, formatErrorf("%s: line %d: block %d's BEGIN line does not start the line: put a newline before %q", name, line, n, clip(l[i:]))
+			}
+			t, ok := pemType(l[i:], "-----BEGIN ")
+			if !ok {
+				return nil, formatErrorf("%s: line %d: block %d: malformed BEGIN line %q", name, line, n, clip(l[i:]))
+			}
+			inBlock, typ, start, body = true, t, line, body[:0]
+			certBlock = certTypes[t]
+			types = append(types, blockType(t))
 			continue
 		}
-		if len(f.Certificates) == MaxCertificates {
-			return nil, fmt.Errorf("%s: more than %d certificates", name, MaxCertificates)
+		if i := bytes.Index(l, []byte("-----END ")); i >= 0 {
+			t, ok := pemType(l[i:], "-----END ")
+			if !ok || t != typ {
+				return nil, formatErrorf("%s: line %d: block %d (%s, line %d) ends with %q", name, line, n, blockType(typ), start, clip(l[i:]))
+			}
+			if j := bytes.Index(l[i:], beginMarker); j >= 0 {
+				return nil, formatErrorf("%s: line %d: the END line of block %d and the next BEGIN line are glued together (files joined without a final newline): put a newline after line %d's %q", name, line, n, line, "-----END "+t+"-----")
+			}
+			if tail := l[i+len("-----END ")+len(t)+len("-----"):]; len(bytes.TrimSpace(tail)) > 0 {
+				return nil, formatErrorf("%s: line %d: block %d: text after the END line: %q", name, line, n, clip(tail))
+			}
+			inBlock = false
+			if !certBlock {
+				// Keys and the like are never decoded, kept or echoed.
+				f.Skipped = append(f.Skipped, fmt.Sprintf("block %d: %s skipped", n, blockType(typ)))
+				continue
+			}
+			c, err := parseBlock(typ, body, parsed)
+			if err != nil {
+				return nil, formatErrorf("%s: block %d (%s, lines %d-%d): %w", name, n, blockType(typ), start, line, err)
+			}
+			if len(f.Certificates) == MaxCertificates {
+				return nil, fmt.Errorf("%s: more than %d certificates", name, MaxCertificates)
+			}
+			f.Certificates = append(f.Certificates, c)
+			continue
 		}
-		der := b.Bytes
-		if b.Type == "TRUSTED CERTIFICATE" {
-			// OpenSSL appends its trust settings after the certificate.
-			der = firstSequence(der)
+		if bytes.Contains(l, beginMarker) {
+			return nil, formatErrorf("%s: line %d: block %d (%s, line %d) has no END line before the next BEGIN", name, line, n, blockType(typ), start)
 		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			return nil, formatErrorf("%s: block %d: malformed certificate: %w", name, n, err)
+		if certBlock {
+			body = append(body, l...)
 		}
-		f.Certificates = append(f.Certificates, c)
+	}
+	if inBlock {
+		return nil, formatErrorf("%s: block %d (%s, line %d) has no END line", name, n, blockType(typ), start)
 	}
 	if len(f.Certificates) == 0 {
 		return nil, noCertificate(name, types)
 	}
 	return f, nil
+}
+
+// pemType reads the label of a BEGIN or END line: "-----BEGIN X-----".
+func pemType(l []byte, prefix string) (string, bool) {
+	rest, ok := bytes.CutPrefix(l, []byte(prefix))
+	if !ok {
+		return "", false
+	}
+	i := bytes.Index(rest, []byte("-----"))
+	if i < 0 {
+		return "", false
+	}
+	return string(rest[:i]), true
+}
+
+// parseBlock decodes a certificate block's base64 body and parses it; the
+// same block or DER parsed before is shared, so a file of copies costs one
+// parse (parsed is keyed by the SHA-256 of both).
+func parseBlock(typ string, body []byte, parsed map[[32]byte]*x509.Certificate) (*x509.Certificate, error) {
+	if bytes.Contains(body, []byte(":")) {
+		return nil, errors.New("does not decode: PEM headers in a certificate block")
+	}
+	// Copies of one block are recognised by their text, before decoding.
+	textSum := sha256.Sum256(append([]byte(typ+"\n"), body...))
+	if c, ok := parsed[textSum]; ok {
+		return c, nil
+	}
+	der := make([]byte, base64.StdEncoding.DecodedLen(len(body)))
+	k, err := base64.StdEncoding.Decode(der, body)
+	if err != nil {
+		var ce base64.CorruptInputError
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("does not decode: bad base64 at character %d of its body", int64(ce)+1)
+		}
+		return nil, fmt.Errorf("does not decode: %w", err)
+	}
+	der = der[:k]
+	if typ == "TRUSTED CERTIFICATE" {
+		// OpenSSL appends its trust settings after the certificate.
+		der = firstSequence(der)
+	}
+	sum := sha256.Sum256(der)
+	if c, ok := parsed[sum]; ok {
+		parsed[textSum] = c
+		return c, nil
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("malformed certificate: %w", err)
+	}
+	parsed[sum], parsed[textSum] = c, c
+	return c, nil
+}
+
+// clip keeps a quoted piece of a line short.
+func clip(b []byte) string {
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	return blockType(string(b))
 }
 
 // noCertificate is the error for PEM blocks of which none is a

@@ -21,6 +21,13 @@ func TestParse(t *testing.T) {
 	broken := append(testpki.PEM(leaf), []byte("-----BEGIN CERTIFICATE-----\nnot*base64!\n-----END CERTIFICATE-----\n")...)
 	badCert := append(testpki.PEM(leaf), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{0x30, 0x03, 0x02, 0x01, 0x01}})...)
 	concatDER := append(append([]byte{}, leaf.Cert.Raw...), root.Cert.Raw...)
+	// The usual cat of files without a final newline.
+	glued := bytes.Replace(chain, []byte("-----END CERTIFICATE-----\n-----BEGIN"), []byte("-----END CERTIFICATE----------BEGIN"), 1)
+	// One base64 character of the second block replaced by one outside the
+	// alphabet.
+	badChar := append([]byte{}, chain...)
+	second := bytes.Index(badChar[1:], []byte("-----BEGIN")) + 1
+	badChar[second+len("-----BEGIN CERTIFICATE-----\n")+10] = '%'
 
 	csr := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: []byte("csr")})
 	tests := []struct {
@@ -38,8 +45,14 @@ func TestParse(t *testing.T) {
 		{"key block skipped", append(append([]byte{}, chain...), keyBlock...), 2, 1, "", nil},
 		{"der one", leaf.Cert.Raw, 1, 0, "", nil},
 		{"der concatenated", concatDER, 2, 0, "", nil},
-		{"broken base64", broken, 0, 0, "x.pem: block 2: malformed PEM", ErrFormat},
-		{"malformed certificate", badCert, 0, 0, "x.pem: block 2: malformed certificate", ErrFormat},
+		{"broken base64", broken, 0, 0, "x.pem: block 2 (CERTIFICATE, lines 13-15): does not decode: bad base64", ErrFormat},
+		{"one bad character in an intermediate", badChar, 0, 0, "x.pem: block 2 (CERTIFICATE, lines 13-", ErrFormat},
+		{"malformed certificate", badCert, 0, 0, "x.pem: block 2 (CERTIFICATE, lines 13-15): malformed certificate", ErrFormat},
+		{"END glued to BEGIN", glued, 0, 0, "x.pem: line 12: the END line of block 1 and the next BEGIN line are glued together (files joined without a final newline): put a newline after line 12's \"-----END CERTIFICATE-----\"", ErrFormat},
+		{"no END line", []byte("-----BEGIN CERTIFICATE-----\nMIIB\n"), 0, 0, "x.pem: block 1 (CERTIFICATE, line 1) has no END line", ErrFormat},
+		{"BEGIN inside a block", append([]byte("-----BEGIN CERTIFICATE-----\nMIIB\n"), chain...), 0, 0, "x.pem: line 3: block 1 (CERTIFICATE, line 1) has no END line before the next BEGIN", ErrFormat},
+		{"END of another type", []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END PRIVATE KEY-----\n"), 0, 0, "x.pem: line 3: block 1 (CERTIFICATE, line 1) ends with", ErrFormat},
+		{"copies parsed once", append(append([]byte{}, testpki.PEM(leaf)...), testpki.PEM(leaf, leaf)...), 3, 0, "", nil},
 		{"empty", nil, 0, 0, "x.pem: empty", ErrFormat},
 		{"garbage", []byte("\x00\x01binary garbage"), 0, 0, "x.pem: neither PEM nor DER", ErrFormat},
 		{"truncated der", leaf.Cert.Raw[:100], 0, 0, "x.pem: certificate 1: malformed DER", ErrFormat},
@@ -68,6 +81,9 @@ func TestParse(t *testing.T) {
 			}
 			if !bytes.Equal(f.Certificates[0].Raw, leaf.Cert.Raw) {
 				t.Errorf("certificate 0 is not the leaf")
+			}
+			if tt.name == "copies parsed once" && (f.Certificates[0] != f.Certificates[1] || f.Certificates[1] != f.Certificates[2]) {
+				t.Errorf("copies of one certificate were parsed apart")
 			}
 			for _, s := range f.Skipped {
 				if strings.Contains(s, "secret") {
