@@ -35,7 +35,7 @@ func clientReport(t *testing.T, file, as string) inspect.Report {
 func TestFeed(t *testing.T) {
 	t.Parallel()
 	feed := make(chan inspect.Report)
-	m := NewModel(context.Background(), Config{Feed: feed, Waiting: "listening on 127.0.0.1:8443: waiting for clients", Policy: "test-sender"})
+	m := NewModel(context.Background(), Config{Feed: feed, Waiting: "listening on 127.0.0.1:8443: waiting for clients (point the sender at https://127.0.0.1:8443/)", Policy: "test-sender"})
 	t.Cleanup(m.cancel)
 	if cmd := m.Init(); cmd == nil {
 		t.Fatal("Init() = nil, want a command that waits for the feed")
@@ -44,6 +44,18 @@ func TestFeed(t *testing.T) {
 	if f := frame(m); !strings.Contains(f, "listening on 127.0.0.1:8443: waiting for clients") {
 		t.Errorf("empty list does not say what it waits for:\n%s", f)
 	}
+	// At 60 columns the whole message is read, wrapped (it names where
+	// to point the sender), and the header's tally has no colon before
+	// nothing.
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	f60 := frame(m)
+	if got := strings.Join(strings.Fields(f60), " "); !strings.Contains(got, "listening on 127.0.0.1:8443: waiting for clients") || strings.Contains(f60, "…") {
+		t.Errorf("at 60 columns the empty list cuts what it waits for:\n%s", f60)
+	}
+	if first := strings.SplitN(f60, "\n", 2)[0]; !strings.Contains(first, "0 targets") || strings.Contains(first, "targets:") {
+		t.Errorf("empty header = %q, want \"0 targets\" without a colon", first)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
 	_, cmd := m.Update(feedMsg{report: clientReport(t, "client-webhooks.test.pem", "127.0.0.1:40001"), ok: true})
 	if cmd == nil {
 		t.Error("a fed report returns no command: the feed would not be read again")

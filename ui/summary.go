@@ -45,6 +45,9 @@ func (t Tally) text(st styles) string {
 	add(t.Fail, "fail", inspect.StatusFail)
 	add(t.Error, "error", inspect.StatusFail)
 	add(t.Pending, "pending", inspect.StatusSkip)
+	if len(parts) == 0 {
+		return plural(t.Total(), "target") // none yet: no colon before nothing
+	}
 	return plural(t.Total(), "target") + ": " + strings.Join(parts, ", ")
 }
 

@@ -101,7 +101,10 @@ func (l targetList) view(ts []target, st styles, spin string, w, h int) []string
 		if l.empty != "" {
 			empty = Sanitize(l.empty)
 		}
-		return block(append(out, st.dim.Render("  "+empty)), w, h)
+		for _, l := range wrap(empty, w-4) { // read whole: it says where to point the sender
+			out = append(out, st.dim.Render("  "+l))
+		}
+		return block(out, w, h)
 	}
 	nameW := 0
 	for _, t := range ts {
