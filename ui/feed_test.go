@@ -87,3 +87,34 @@ func TestFeed(t *testing.T) {
 		t.Errorf("esc: state %v, want the list", m.state)
 	}
 }
+
+// TestFeedClientScreens: a client that sent no SNI shows its TLS version
+// alone on the second header line (not " · TLS 1.3"), and the error
+// screen of a client whose handshake failed offers only esc (listen
+// inspects nothing itself: r and o are off).
+func TestFeedClientScreens(t *testing.T) {
+	t.Parallel()
+	feed := make(chan inspect.Report)
+	m := NewModel(context.Background(), Config{Feed: feed, Waiting: "listening", Policy: "test-sender"})
+	t.Cleanup(m.cancel)
+	m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	noSNI := *passingReport(t)
+	noSNI.ServerName = ""
+	m.Update(feedMsg{report: noSNI, ok: true})
+	m.Update(feedMsg{report: failedReport("127.0.0.1:40003", "handshake with 127.0.0.1:40003: EOF"), ok: true})
+	press(m, "enter")
+	if second := strings.Split(frame(m), "\n")[1]; !strings.HasPrefix(second, "TLS 1.") {
+		t.Errorf("header of a client without SNI = %q, want it to start with its TLS version", second)
+	}
+	press(m, "esc", "j", "enter")
+	f := frame(m)
+	if !strings.Contains(f, "handshake with 127.0.0.1:40003: EOF") || !strings.Contains(f, "esc shows all targets") {
+		t.Errorf("the client's error screen lacks its error or esc:\n%s", f)
+	}
+	for _, dead := range []string{"r inspects again", "o inspects another target"} {
+		if strings.Contains(f, dead) {
+			t.Errorf("the client's error screen offers %q, which does nothing in listen:\n%s", dead, f)
+		}
+	}
+}

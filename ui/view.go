@@ -167,23 +167,30 @@ func truncateLeft(s string, w int) string {
 // from the report when there is one, else from the configuration.
 func (m *Model) names(r *inspect.Report, w int) string {
 	st := m.st
-	policy, store, server := m.cfg.Policy, StoreLabel(m.cfg.Store), ""
+	policy, store, server, version := m.cfg.Policy, StoreLabel(m.cfg.Store), "", ""
 	if r != nil {
 		policy, server = r.Policy, Sanitize(r.ServerName)
 		if s := reportStore(r); s != "" {
 			store = s
 		}
 		if r.TLS != nil && r.TLS.Version != "" {
-			server += st.dim.Render(" · ") + Sanitize(r.TLS.Version)
+			version = Sanitize(r.TLS.Version)
 		}
+	}
+	first := [2]string{"servername ", server}
+	switch {
+	case server != "" && version != "":
+		first[1] += st.dim.Render(" · ") + version
+	case version != "":
+		first = [2]string{"", version} // a client that sent no SNI: its version alone
 	}
 	line := func(labels bool, sep string) string {
 		var parts []string
-		for _, p := range [][2]string{{"servername ", server}, {"policy ", Sanitize(policy)}, {"store ", store}} {
+		for _, p := range [][2]string{first, {"policy ", Sanitize(policy)}, {"store ", store}} {
 			if p[1] == "" {
 				continue
 			}
-			if labels {
+			if labels && p[0] != "" {
 				p[1] = st.label.Render(p[0]) + p[1]
 			}
 			parts = append(parts, p[1])
@@ -362,11 +369,15 @@ func (m *Model) errorBody(t target, w int) []string {
 			lines = append(lines, label+wl)
 		}
 	}
-	keys := "r inspects again · o inspects another target"
-	if len(m.targets) > 1 {
-		keys += " · esc shows all targets"
+	// The keys that act here: none of r and o for listen's clients.
+	var keys []string
+	if m.cfg.Feed == nil {
+		keys = append(keys, "r inspects again", "o inspects another target")
 	}
-	return append(lines, "", "    "+st.dim.Render(keys))
+	if len(m.targets) > 1 || m.cfg.Feed != nil {
+		keys = append(keys, "esc shows all targets")
+	}
+	return append(lines, "", "    "+st.dim.Render(strings.Join(keys, " · ")))
 }
 
 // contentWidth is the width the chain tree of r would like.
