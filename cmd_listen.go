@@ -233,6 +233,18 @@ func listenTUI(ctx context.Context, cancel func(), c *listenConfig, addr string,
 		fmt.Fprintf(stderr, "chainscope: error: interface: %v\n", err)
 		return exitError
 	}
+	// One line per client stays on the terminal, as after an inspection:
+	// its verdict and the first fix.
+	names := make([]string, len(shown))
+	for i, r := range shown {
+		if r != nil {
+			names[i] = r.Target
+		}
+	}
+	out, opt := textOutput(&config{color: c.color}, stdout)
+	if err := ui.WriteOutcomes(out, names, shown, opt); err != nil {
+		fmt.Fprintf(stderr, "chainscope: error: write summary: %v\n", err)
+	}
 	code := exitPass
 	for _, r := range shown {
 		code = listenCode(code, r)

@@ -271,6 +271,33 @@ func TestTUIInTmux(t *testing.T) {
 		}
 	})
 
+	// chainscope listen: the empty list says, whole, where to point the
+	// sender; a client that presents the test sender's certificate joins
+	// the list; after q its line stays, as after an inspection.
+	t.Run("listen, a client, quit", func(t *testing.T) {
+		t.Parallel()
+		addr := fmt.Sprintf("127.0.0.1:%d", e2e.FreePort(t))
+		s := startTmux(t, 80, 24, fmt.Sprintf("$CS listen %s --cert testdata/chain-ok.pem --key testdata/leaf.key --policy testdata/policy-test-sender.json --at 2026-06-01", addr))
+		s.waitText("0 targets", "point the sender at", "https://"+addr+"/")
+		kp, err := tls.LoadX509KeyPair("testdata/client-webhooks.test.pem", "testdata/client-webhooks.test.key")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, Certificates: []tls.Certificate{kp}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "HEAD / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", addr)
+		_, _ = conn.Read(make([]byte, 512))
+		conn.Close()
+		s.waitText("1 target: ✓ 1 pass", "PASS")
+		s.keys("q")
+		code := s.exit()
+		if scr := s.screen(); code != "0" || !regexp.MustCompile(`(?m)^✓ PASS  127\.0\.0\.1:\d+$`).MatchString(scr) {
+			t.Errorf("after q: exit %s, screen:\n%s\nwant exit 0 and the client's line", code, scr)
+		}
+	})
+
 	// A target that cannot be inspected: the error and its hint, large.
 	t.Run("error target shows its hint", func(t *testing.T) {
 		t.Parallel()
