@@ -2,11 +2,13 @@
 # chainscope serve beside Debian's prometheus-blackbox-exporter (a tcp
 # module with tls: one handshake per probe, the chain verified against the
 # same root), both probing the same loopback nginx (bench/lib.sh), both
-# driven by ab against /probe at concurrency 1 and 8, runs interleaved.
-# Prints probes/s per run, medians and their ratio, CPU per probe (the
-# prober's and nginx's, from /proc) and TCP connections per probe (nginx's
-# accepts counter), then chainscope's RSS after its first probe and after
-# 10,000.
+# driven by ab against /probe at concurrency 1 and 8, runs interleaved
+# (blackbox_exporter's run, then chainscope's, RUNS times). Prints
+# probes/s per run, medians, the ratio of each run pair and their median
+# (pairs in time cancel most of a shared machine's drifting load), CPU
+# per probe (the prober's and nginx's, from /proc) and TCP connections per
+# probe (nginx's accepts counter), then chainscope's RSS after its first
+# probe and after 10,000.
 #
 #   bench/serve.sh               # 2000 probes per ab run, 5 runs each
 #   N=500 RUNS=1 bench/serve.sh  # quicker
@@ -90,13 +92,18 @@ for c in 1 8; do
   done
 done
 
-echo "| tool | concurrency | probes/s per run (ab -n $N) | median | ratio to blackbox | CPU ms per probe, prober/nginx, per run |"
-echo "|---|---|---|---|---|---|"
+echo "| tool | concurrency | probes/s per run (ab -n $N) | median | ratio of medians | ratio per run pair | median pair ratio | CPU ms per probe, prober/nginx, per run |"
+echo "|---|---|---|---|---|---|---|---|"
 for c in 1 8; do
   # shellcheck disable=SC2086
   bm=$(median ${rate[blackbox$c]}); sm=$(median ${rate[chainscope$c]})
-  echo "| blackbox_exporter (tcp+tls) | $c | ${rate[blackbox$c]}| $bm | | ${cpums[blackbox$c]}|"
-  echo "| chainscope serve | $c | ${rate[chainscope$c]}| $sm | $(awk -v s="$sm" -v b="$bm" 'BEGIN {printf "%.2f", s/b}') | ${cpums[chainscope$c]}|"
+  read -ra b <<<"${rate[blackbox$c]}"; read -ra s <<<"${rate[chainscope$c]}"
+  pairs=""
+  for i in "${!b[@]}"; do pairs+="$(awk -v s="${s[$i]}" -v b="${b[$i]}" 'BEGIN {printf "%.2f", s/b}') "; done
+  # shellcheck disable=SC2086
+  echo "| blackbox_exporter (tcp+tls) | $c | ${rate[blackbox$c]}| $bm | | | | ${cpums[blackbox$c]}|"
+  # shellcheck disable=SC2086
+  echo "| chainscope serve | $c | ${rate[chainscope$c]}| $sm | $(awk -v s="$sm" -v b="$bm" 'BEGIN {printf "%.2f", s/b}') | $pairs| $(median $pairs) | ${cpums[chainscope$c]}|"
 done
 echo
 echo "| | chainscope serve | blackbox_exporter |"
