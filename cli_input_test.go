@@ -3,12 +3,15 @@ package main
 import (
 	"crypto"
 	"crypto/tls"
+	"encoding/json"
 	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"chainscope/inspect"
 	"chainscope/internal/e2e"
 	"chainscope/internal/testpki"
 )
@@ -86,5 +89,69 @@ func TestInputHonesty(t *testing.T) {
 	stdout, stderr, code := runCLI(t, "", "--text", "--roots", bundle, "--at", "2026-06-01", "--servername", "example.test", "testdata/chain-ok.pem")
 	if code != exitPass || !strings.Contains(stdout, "1 certificate skipped: it does not parse") {
 		t.Errorf("roots file with an unparseable certificate: exit status %d, want 0 and the store line saying so\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+}
+
+// TestIDN: an internationalised --servername is sent and matched as its
+// A-label, and the report shows both forms (sender-model.md section 1).
+func TestIDN(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "IDN Root")
+	leaf := testpki.Leaf(t, root, "xn--bcher-kva.example")
+	dir := t.TempDir()
+	chainFile, rootFile := filepath.Join(dir, "chain.pem"), filepath.Join(dir, "root.pem")
+	if err := os.WriteFile(chainFile, testpki.PEM(leaf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rootFile, testpki.PEM(root), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"--json", "--roots", rootFile, "--at", "2026-06-01", "--servername", "bücher.example"}
+	stdout, stderr, code := runCLI(t, "", append(base, chainFile)...)
+	var r inspect.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("file: %v (stderr %s)", err, stderr)
+	}
+	if c, _ := r.Check(inspect.CheckHostname); code != exitPass || c.Status != inspect.StatusPass {
+		t.Errorf("file: exit status %d, cert.hostname %s (%s); want 0, pass", code, c.Status, c.Detail)
+	}
+	if r.ServerName != "xn--bcher-kva.example" || r.ServerNameUnicode != "bücher.example" {
+		t.Errorf("servername = %q (%q), want the A-label and the Unicode form", r.ServerName, r.ServerNameUnicode)
+	}
+
+	// Live: the server sees the A-label as SNI.
+	var mu sync.Mutex
+	var sni []string
+	kp, err := tls.X509KeyPair(testpki.PEM(leaf), testpki.KeyPEM(t, leaf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := e2e.ServeTLS(t, "127.0.0.1:0", &tls.Config{GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		mu.Lock()
+		sni = append(sni, h.ServerName)
+		mu.Unlock()
+		return &kp, nil
+	}})
+	stdout, stderr, code = runCLI(t, "", append(base, addr)...)
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("live: %v (stderr %s)", err, stderr)
+	}
+	if c, _ := r.Check(inspect.CheckHostname); code == exitError || c.Status != inspect.StatusPass {
+		t.Errorf("live: exit status %d, cert.hostname %s (%s); want a report, pass", code, c.Status, c.Detail)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, s := range sni {
+		if s != "xn--bcher-kva.example" {
+			t.Errorf("SNI = %q, want the A-label", s)
+		}
+	}
+	if len(sni) == 0 {
+		t.Errorf("no SNI reached the server")
+	}
+
+	// A name IDNA refuses is bad usage.
+	if _, stderr, code := runCLI(t, "", "--json", "--servername", "bü\u200dcher.example", chainFile); code != exitUsage || !strings.Contains(stderr, "--servername") {
+		t.Errorf("invalid IDN: exit status %d, stderr %q; want 2 naming --servername", code, stderr)
 	}
 }

@@ -309,6 +309,11 @@ func buildOptions(cfg *config) (inspect.Options, error) {
 		PerHost:    cfg.perHost,
 		AsClient:   cfg.as == "client",
 	}
+	sn, err := inspect.ASCIIName(cfg.serverName)
+	if err != nil {
+		return opts, fmt.Errorf("--servername: %w", err)
+	}
+	opts.ServerName = sn
 	pol, ok := policy.Builtin(cfg.policy)
 	if !ok {
 		p, err := policy.Load(cfg.policy)

@@ -20,6 +20,10 @@ func Inspect(ctx context.Context, t Target, opts Options) (Report, error) {
 	if err != nil {
 		return errorReport(t, opts, err), err
 	}
+	if opts.ServerName, err = ASCIIName(opts.ServerName); err != nil {
+		err = fmt.Errorf("--servername: %w", err)
+		return errorReport(t, opts, err), err
+	}
 	var r Report
 	switch t.Kind {
 	case TargetFile, TargetStdin:

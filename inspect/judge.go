@@ -9,14 +9,15 @@ import (
 // newReport starts the report of one target: everything but the findings.
 func newReport(t Target, opts Options, src Source, serverName string) Report {
 	r := Report{
-		Schema:      Schema,
-		Target:      t.Arg,
-		Source:      src,
-		ServerName:  serverName,
-		EvaluatedAt: opts.evaluationTime(),
-		Chain:       []Certificate{},
-		Trust:       Trust{Path: []int{}},
-		Checks:      []Check{},
+		Schema:            Schema,
+		Target:            t.Arg,
+		Source:            src,
+		ServerName:        serverName,
+		ServerNameUnicode: unicodeName(serverName),
+		EvaluatedAt:       opts.evaluationTime(),
+		Chain:             []Certificate{},
+		Trust:             Trust{Path: []int{}},
+		Checks:            []Check{},
 	}
 	// An error report may come before the policy or the store exist.
 	if opts.Policy != nil {

@@ -85,13 +85,17 @@ var CheckIDs = []string{
 // interactive interface render it. Times are UTC, the chain is in the order
 // it was presented and checks are in [CheckIDs] order.
 type Report struct {
-	Schema      string    `json:"schema"`
-	Target      string    `json:"target"`
-	Source      Source    `json:"source"`
-	ServerName  string    `json:"servername"`
-	Policy      string    `json:"policy"`
-	EvaluatedAt time.Time `json:"evaluated_at"`
-	Verdict     Verdict   `json:"verdict"`
+	Schema     string `json:"schema"`
+	Target     string `json:"target"`
+	Source     Source `json:"source"`
+	ServerName string `json:"servername"`
+	// ServerNameUnicode is the servername's Unicode form when it has
+	// IDNA A-labels ("bücher.example" for "xn--bcher-kva.example"); the
+	// A-label form is what SNI carries and the leaf must cover.
+	ServerNameUnicode string    `json:"servername_unicode,omitempty"`
+	Policy            string    `json:"policy"`
+	EvaluatedAt       time.Time `json:"evaluated_at"`
+	Verdict           Verdict   `json:"verdict"`
 	// As is "client" when the chain is a client's, judged by the client
 	// checks ([ClientCheckIDs]); empty for a server's.
 	As string `json:"as,omitempty"`

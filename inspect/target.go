@@ -158,6 +158,9 @@ func splitHostPort(arg string) (host, port string, err error) {
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return "", "", fmt.Errorf("port %q: want a number from 1 to 65535", port)
 	}
+	if host, err = ASCIIName(host); err != nil {
+		return "", "", err
+	}
 	if err := checkHostName(host); err != nil {
 		return "", "", err
 	}

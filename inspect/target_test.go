@@ -36,6 +36,12 @@ func TestParseTarget(t *testing.T) {
 		{"testdata/", 0, "", "", "a directory"},
 		{"no_such.example", TargetHost, "no_such.example", "443", ""},
 		{"bad name!", 0, "", "", "is no host name"},
+		// Internationalised names are looked up, sent and matched as
+		// A-labels (RFC 5891).
+		{"bücher.example", TargetHost, "xn--bcher-kva.example", "443", ""},
+		{"https://Bücher.example:8443/hook", TargetHost, "xn--bcher-kva.example", "8443", ""},
+		{"xn--bcher-kva.example", TargetHost, "xn--bcher-kva.example", "443", ""},
+		{"bü\u200dcher.example", 0, "", "", "not a valid internationalised host name"},
 		{"", 0, "", "", "empty target"},
 		{"[zz]:1", 0, "", "", "not an IPv6 address"},
 		{strings.Repeat("a", 64) + ".com", 0, "", "", "label"},

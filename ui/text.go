@@ -80,7 +80,11 @@ func headerLines(r *inspect.Report, st styles) []string {
 	add("target", Sanitize(r.Target))
 	add("source", src)
 	if r.ServerName != "" {
-		add("servername", Sanitize(r.ServerName))
+		name := Sanitize(r.ServerName)
+		if r.ServerNameUnicode != "" {
+			name += " (" + Sanitize(r.ServerNameUnicode) + ")"
+		}
+		add("servername", name)
 	} else {
 		add("servername", st.dim.Render("(none)"))
 	}

@@ -170,6 +170,9 @@ func (m *Model) names(r *inspect.Report, w int) string {
 	policy, store, server, version := m.cfg.Policy, StoreLabel(m.cfg.Store), "", ""
 	if r != nil {
 		policy, server = r.Policy, Sanitize(r.ServerName)
+		if r.ServerNameUnicode != "" {
+			server += " (" + Sanitize(r.ServerNameUnicode) + ")"
+		}
 		if s := reportStore(r); s != "" {
 			store = s
 		}
