@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Live inspection of one loopback nginx, side by side in one run:
-# chainscope's default inspection (policy handshake + version probes),
+# chainscope's default inspection (the policy's handshake, the full handshake and
+# one probe for TLS 1.1 and below),
 # chainscope --ciphers, one `openssl s_client` handshake, sslscan and
 # testssl.sh -e (when installed). Prints hyperfine's table, peak RSS and the
 # TCP connections each tool opens (nginx's stub_status accepts counter).

@@ -47,6 +47,9 @@ func enumerateCiphers(ctx context.Context, p *prober, info *TLSInfo, byVersion m
 			if res.Complete && len(e.picked) > 1 {
 				e.order(ctx)
 				res.Order = e.orderName
+				if e.orderName == orderServer || e.orderName == orderServerChaCha {
+					res.PreferenceKnown = &e.known
+				}
 			}
 			names := make([]string, len(e.picked))
 			details := make([]CipherSuite, len(e.picked))
@@ -88,8 +91,10 @@ type enumerator struct {
 	offered [][]uint16
 	// incomplete says why the enumeration stopped early, or is "".
 	incomplete string
-	// orderName is the result of order.
+	// orderName is the result of order; known how many leading picks are
+	// in the server's preference when it imposes one.
 	orderName string
+	known     int
 }
 
 // run enumerates by elimination. first is the version probe, reused when
@@ -121,11 +126,8 @@ func (e *enumerator) run(ctx context.Context, first probe) {
 	}
 }
 
-// order tells whose preference decides, with the suites picked so far:
+// order tells whose preference decides, with the suites picked:
 //
-//   - when some pick was made from a hello that lacked a suite picked later
-//     (the elimination offered at most maxSuitesPerHello at once), the
-//     picks are first re-ranked by one more elimination over them alone;
 //   - the picks reversed: a server that still picks its first imposes its
 //     order ("server"); one that picks the reversed list's first follows
 //     the client ("client");
@@ -134,12 +136,20 @@ func (e *enumerator) run(ctx context.Context, first probe) {
 //     ChaCha20 prefers it only for clients that do ("server except
 //     chacha20": OpenSSL's PrioritizeChaCha, BoringSSL, Go).
 //
-// A probe that fails twice leaves the order unknown.
+// Only the picks the first hello offered take part: their order among
+// themselves is exact, as each was offered beside all of them picked after
+// it (the elimination offers at most maxSuitesPerHello at once, the next
+// suites sliding in as picks leave). A probe that fails twice leaves the
+// order unknown.
 func (e *enumerator) order(ctx context.Context) {
-	if e.needsRerank() && len(e.picked) <= maxSuitesPerHello {
-		if !e.rerank(ctx) {
-			return
+	var ranked []uint16
+	for _, id := range e.picked {
+		if slices.Contains(e.offered[0], id) {
+			ranked = append(ranked, id)
 		}
+	}
+	if len(ranked) < 2 {
+		return
 	}
 	pick := func(suites []uint16) (uint16, bool) {
 		pr := e.p.runRetry(ctx, versionHello(e.v, e.sni, suites), helloOnly)
@@ -149,7 +159,7 @@ func (e *enumerator) order(ctx context.Context) {
 		}
 		return pr.flight.CipherSuite, true
 	}
-	rev := slices.Clone(e.picked)
+	rev := slices.Clone(ranked)
 	slices.Reverse(rev)
 	// Never lead with ChaCha20: a server that prefers it for clients that
 	// do would pick it whatever its own order.
@@ -163,49 +173,36 @@ func (e *enumerator) order(ctx context.Context) {
 	case got == rev[0]:
 		e.orderName = orderClient
 		return
-	case got != e.picked[0]:
+	case got != ranked[0]:
 		return // neither: no order to name
 	}
 	e.orderName = orderServer
-	i := slices.IndexFunc(e.picked, isChaCha)
+	e.known = e.exactPrefix()
+	i := slices.IndexFunc(ranked, isChaCha)
 	if i <= 0 {
 		return
 	}
-	chacha := append([]uint16{e.picked[i]}, without(rev, []uint16{e.picked[i]})...)
-	if got, ok := pick(chacha); ok && got == e.picked[i] {
+	chacha := append([]uint16{ranked[i]}, without(rev, []uint16{ranked[i]})...)
+	if got, ok := pick(chacha); ok && got == ranked[i] {
 		e.orderName = orderServerChaCha
 	}
 }
 
-// needsRerank reports whether some pick was made from a hello that did
-// not offer a suite picked after it.
-func (e *enumerator) needsRerank() bool {
+// exactPrefix returns how many leading picks are in the server's exact
+// preference, were it to impose one: pick i is, when every suite picked
+// after it was offered in the hello that got it. A suite the elimination
+// reached only in a later hello (it offers at most maxSuitesPerHello at
+// once) may rank above picks made before; ranking it among them would
+// take one more connection per suite.
+func (e *enumerator) exactPrefix() int {
 	for i, offer := range e.offered {
 		for _, later := range e.picked[i+1:] {
 			if !slices.Contains(offer, later) {
-				return true
+				return i
 			}
 		}
 	}
-	return false
-}
-
-// rerank orders the picks by elimination over them alone; false when a
-// probe failed twice.
-func (e *enumerator) rerank(ctx context.Context) bool {
-	remaining := slices.Clone(e.picked)
-	var ranked []uint16
-	for len(remaining) > 1 {
-		pr := e.p.runRetry(ctx, versionHello(e.v, e.sni, remaining), helloOnly)
-		e.step()
-		if !pr.speaks(e.v) || !slices.Contains(remaining, pr.flight.CipherSuite) {
-			return false
-		}
-		ranked = append(ranked, pr.flight.CipherSuite)
-		remaining = without(remaining, []uint16{pr.flight.CipherSuite})
-	}
-	e.picked = append(ranked, remaining...)
-	return true
+	return len(e.picked)
 }
 
 // isChaCha reports a ChaCha20-Poly1305 suite.

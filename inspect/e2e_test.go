@@ -305,3 +305,24 @@ func TestCiphersAgreeWithOpenSSL(t *testing.T) {
 		}
 	}
 }
+
+// TestCipherOrderWithLaterHellos: a server imposing its order that accepts
+// a suite the first hello of 128 did not offer (an anonymous one, ranked
+// last): the order is still told from the suites offered together, and the
+// report says how much of the list is in the server's exact preference.
+func TestCipherOrderWithLaterHellos(t *testing.T) {
+	t.Parallel()
+	e2e.NeedTool(t, "openssl")
+	p := newE2EPKI(t)
+	addr := sServer(t, p, "-cert_chain", p.interPEM, "-no_tls1_3", "-serverpref",
+		"-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ADH-AES128-SHA:AES128-SHA:ECDHE-RSA-AES256-SHA:@SECLEVEL=0")
+	r, err := inspectAddr(t, addr, Options{Store: p.store, Ciphers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := r.TLS.CipherEnumeration["TLS 1.2"]
+	acc := r.TLS.AcceptedCipherSuites["TLS 1.2"]
+	if len(acc) != 4 || !e.Complete || e.Order != orderServer || e.PreferenceKnown == nil || *e.PreferenceKnown != 0 || acc[len(acc)-1] != "TLS_DH_anon_WITH_AES_128_CBC_SHA" {
+		t.Errorf("TLS 1.2 %v, enumeration %+v; want 4 suites, the anonymous one found last, server order, no exact preference", acc, e)
+	}
+}

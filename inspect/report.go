@@ -128,7 +128,7 @@ type TLSInfo struct {
 	Versions map[string]bool `json:"versions"`
 	// AcceptedCipherSuites lists, per protocol version, every suite the
 	// server accepts (only with --ciphers), in the server's preference when
-	// it imposes one.
+	// it imposes one (for the first CipherEnumeration[v].PreferenceKnown).
 	AcceptedCipherSuites map[string][]string `json:"accepted_cipher_suites,omitempty"`
 	// CipherDetails describes each accepted suite (only with --ciphers).
 	CipherDetails map[string][]CipherSuite `json:"cipher_details,omitempty"`
@@ -209,6 +209,12 @@ type Enumeration struct {
 	// client's first acceptable suite), or "" when not known: fewer than
 	// two suites, or an incomplete enumeration.
 	Order string `json:"order,omitempty"`
+	// PreferenceKnown, with a server order (nil otherwise), is how many
+	// leading suites of the accepted list are in the server's exact
+	// preference; the others,
+	// found only in later hellos of at most 128 suites, follow in the
+	// order found, their rank among the first not known.
+	PreferenceKnown *int `json:"preference_known,omitempty"`
 }
 
 // ServerKeyExchange is the policy handshake's ServerKeyExchange.
