@@ -410,3 +410,58 @@ func TestClientAuthOverHTTP2(t *testing.T) {
 		t.Errorf("alpn %q, client_auth mode %q, http %q; want h2, required, 403", r.TLS.ALPN, ca.Mode, ca.HTTPStatus)
 	}
 }
+
+// TestClientAuthSenderRoots: against the pagerduty policy's real client
+// chains, judged at 2026-06-01 (the 2026 chain under DigiCert Global Root
+// G2): a server requiring a client certificate from the seed's DigiCert
+// Global Root CA alone fails, with a fix naming the root to add and why;
+// one listing only the sender's intermediate warns; one listing DigiCert
+// Global Root G2 passes.
+func TestClientAuthSenderRoots(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "Test Root")
+	leaf := testpki.Leaf(t, root, "example.test")
+	store := trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})
+	chains := policy.PagerDuty().ClientAuth.Chains
+	seedRoot, g2Root, g2Int := chains[0].Root, chains[len(chains)-1].Root, chains[len(chains)-1].Intermediate
+	tests := []struct {
+		name   string
+		cas    []*x509.Certificate
+		status Status
+		detail []string
+	}{
+		{"the seed's root only", []*x509.Certificate{seedRoot}, StatusFail,
+			[]string{"CN=DigiCert Global Root CA, which the sender's certificate chained to until January 2024", "add CN=DigiCert Global Root G2", "ssl_client_certificate", "SSLCACertificateFile", "https://cacerts.digicert.com/DigiCertGlobalRootG2.crt.pem"}},
+		{"the sender's intermediate only", []*x509.Certificate{g2Int}, StatusWarn, []string{"intermediate CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1 but not its root"}},
+		{"DigiCert Global Root G2", []*x509.Certificate{seedRoot, g2Root}, StatusPass, []string{"CN=DigiCert Global Root G2, the root of the sender's certificate, is among them"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			pool := x509.NewCertPool()
+			for _, c := range tt.cas {
+				pool.AddCert(c)
+			}
+			addr := testServer(t, &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MaxVersion: tls.VersionTLS12})
+			target, err := ParseTarget(addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Inspect(context.Background(), target, Options{Store: store, ServerName: "example.test", Timeout: 5 * time.Second,
+				At: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := r.Check(CheckClientAuth)
+			text := c.Detail + " fix: " + c.Fix
+			if c.Status != tt.status {
+				t.Errorf("mtls.client_auth = %s, want %s (%s)", c.Status, tt.status, text)
+			}
+			for _, want := range tt.detail {
+				if !strings.Contains(text, want) {
+					t.Errorf("mtls.client_auth says %q, want it to say %q", text, want)
+				}
+			}
+		})
+	}
+}
