@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"chainscope/inspect/policy"
@@ -45,7 +46,12 @@ func protocolCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 	for _, v := range pol.Versions {
 		if info.Versions[wire.VersionName(v)] {
 			c.Status = StatusPass
-			c.Detail = fmt.Sprintf("the server accepts %s (and %s), though not with the policy's ClientHello: see tls.cipher", wire.VersionName(v), supText)
+			name := wire.VersionName(v)
+			c.Detail = "the server accepts " + name
+			if others := slices.DeleteFunc(sup, func(s string) bool { return s == name }); len(others) > 0 {
+				c.Detail += " (and " + joinAnd(others) + ")"
+			}
+			c.Detail += ", though not with the policy's ClientHello: see tls.cipher"
 			return c
 		}
 	}

@@ -184,3 +184,31 @@ func TestKeyExchangeFixes(t *testing.T) {
 		}
 	}
 }
+
+// TestProtocolDetailNamesOthers: when the policy's handshake got no
+// ServerHello but a probe showed a version the policy allows, the detail
+// names that version once and the server's other versions beside it.
+func TestProtocolDetailNamesOthers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		versions map[string]bool
+		want     string
+	}{
+		{"TLS 1.2 alone", map[string]bool{"TLS 1.2": true},
+			"the server accepts TLS 1.2, though not with the policy's ClientHello: see tls.cipher"},
+		{"TLS 1.2 and 1.3", map[string]bool{"TLS 1.2": true, "TLS 1.3": true},
+			"the server accepts TLS 1.2 (and TLS 1.3), though not with the policy's ClientHello: see tls.cipher"},
+		{"TLS 1.0 to 1.3", map[string]bool{"TLS 1.0": true, "TLS 1.1": true, "TLS 1.2": true, "TLS 1.3": true},
+			"the server accepts TLS 1.2 (and TLS 1.0, TLS 1.1 and TLS 1.3), though not with the policy's ClientHello: see tls.cipher"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := protocolCheck(policy.PagerDuty(), probe{}, &TLSInfo{Versions: tt.versions})
+			if c.Status != StatusPass || c.Detail != tt.want {
+				t.Errorf("protocolCheck(%v) = %s %q, want pass %q", tt.versions, c.Status, c.Detail, tt.want)
+			}
+		})
+	}
+}
