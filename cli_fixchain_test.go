@@ -22,16 +22,22 @@ func TestFixChainCLI(t *testing.T) {
 		written int // certificates in the file, 0 when none is written
 		stderr  string
 		sources []string
+		not     string // a hint stderr must not hold
 	}{
-		{"out of order", []string{"testdata/chain-out-of-order.pem"}, exitFail, 2, "", []string{"presented #0", "presented #2"}},
-		{"duplicate", []string{"testdata/chain-duplicate.pem"}, exitFail, 2, "", []string{"presented #0", "presented #1"}},
-		{"unrelated extra", []string{"testdata/chain-unrelated-extra.pem"}, exitFail, 2, "", []string{"presented #0", "presented #1"}},
-		{"reversed", []string{"testdata/chain-reversed.pem"}, exitFail, 2, "", []string{"presented #1", "presented #0"}},
+		{"out of order", []string{"testdata/chain-out-of-order.pem"}, exitFail, 2, "", []string{"presented #0", "presented #2"}, ""},
+		{"duplicate", []string{"testdata/chain-duplicate.pem"}, exitFail, 2, "", []string{"presented #0", "presented #1"}, ""},
+		{"unrelated extra", []string{"testdata/chain-unrelated-extra.pem"}, exitFail, 2, "", []string{"presented #0", "presented #1"}, ""},
+		{"reversed", []string{"testdata/chain-reversed.pem"}, exitFail, 2, "", []string{"presented #1", "presented #0"}, ""},
 		{"missing, no source", []string{"testdata/chain-missing-intermediate.pem"}, exitFail, 0,
-			"chainscope: hint: give the missing intermediate with --intermediates FILE", nil},
+			"chainscope: hint: give the missing intermediate with --intermediates FILE", nil, ""},
 		{"missing, --intermediates", []string{"--intermediates", "testdata/intermediate.pem", "testdata/chain-missing-intermediate.pem"}, exitFail, 2, "",
-			[]string{"presented #0", "--intermediates testdata/intermediate.pem"}},
-		{"self-signed", []string{"testdata/leaf-self-signed.pem"}, exitFail, 0, "still fails chain.complete, trust.root", nil},
+			[]string{"presented #0", "--intermediates testdata/intermediate.pem"}, ""},
+		// Nothing is missing: no hint about intermediates.
+		{"self-signed", []string{"testdata/leaf-self-signed.pem"}, exitFail, 0, "still fails chain.complete, trust.root", nil, "--intermediates"},
+		// The issuer left out is a root Mozilla's list dropped: no file
+		// of intermediates brings it back, only a cross-sign.
+		{"former root", []string{"--roots", "mozilla", "--at", "2025-01-01", "testdata/real-akamai.com-2024-digicert-g1.pem"}, exitFail, 0,
+			"chainscope: hint: the path ends at CN=DigiCert Global Root CA, a root Mozilla's list dropped: no intermediate is missing", nil, "give the missing intermediate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +47,9 @@ func TestFixChainCLI(t *testing.T) {
 			stdout, stderr, code := runCLI(t, "", args...)
 			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("exit status = %d, stderr %q; want %d, %q", code, stderr, tt.code, tt.stderr)
+			}
+			if tt.not != "" && strings.Contains(stderr, tt.not) {
+				t.Errorf("stderr %q, want no %q", stderr, tt.not)
 			}
 			var r inspect.Report
 			if err := json.Unmarshal([]byte(stdout), &r); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"chainscope/inspect"
 	"chainscope/inspect/certfile"
@@ -60,22 +61,24 @@ func fixChain(ctx context.Context, file string, opts inspect.Options, ro inspect
 	return nil
 }
 
-// fixChainHints say what may complete a chain that still fails.
+// fixChainHints say what may complete a chain that still fails: more
+// intermediates only when an issuer is missing and is no root Mozilla's
+// list dropped; for such a root, a cross-sign; nothing when nothing is
+// missing (a self-signed leaf, a root outside the store).
 func fixChainHints(err error, ro inspect.RepairOptions) []string {
 	var sf *inspect.StillFailsError
 	if !errors.As(err, &sf) {
 		return nil
 	}
-	for _, id := range sf.Checks {
-		if id != inspect.CheckComplete {
-			continue
-		}
-		switch {
-		case ro.Intermediates == nil && !ro.Fetch:
-			return []string{"give the missing intermediate with --intermediates FILE, or let chainscope fetch it with --fetch-intermediates"}
-		case !ro.Fetch:
-			return []string{"--fetch-intermediates fetches a missing intermediate from the caIssuers URL its certificate names"}
-		}
+	switch {
+	case sf.FormerRoot != "":
+		return []string{fmt.Sprintf("the path ends at %s, a root Mozilla's list dropped: no intermediate is missing; only a chain to a root the list includes passes (see trust.root), e.g. an intermediate cross-signed by one, given with --intermediates FILE", sf.FormerRoot)}
+	case sf.MissingIssuer == "" || !slices.Contains(sf.Checks, inspect.CheckComplete):
+		return nil
+	case ro.Intermediates == nil && !ro.Fetch:
+		return []string{"give the missing intermediate with --intermediates FILE, or let chainscope fetch it with --fetch-intermediates"}
+	case !ro.Fetch:
+		return []string{"--fetch-intermediates fetches a missing intermediate from the caIssuers URL its certificate names"}
 	}
 	return nil
 }

@@ -39,6 +39,13 @@ type StillFailsError struct {
 	// first one's detail.
 	Checks []string
 	Detail string
+	// MissingIssuer names the issuer the repaired path stops at ("CN=…")
+	// when none was found; FormerRoot names the root Mozilla's list
+	// dropped that the path ends at, when it does. Both empty: nothing is
+	// missing (a self-signed leaf, a root outside the store, an expired
+	// certificate), and no more intermediates would help.
+	MissingIssuer string
+	FormerRoot    string
 }
 
 func (e *StillFailsError) Error() string {
@@ -182,7 +189,10 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 		}
 	}
 	if nr.Verdict != VerdictPass {
-		e := &StillFailsError{}
+		e := &StillFailsError{MissingIssuer: nr.Trust.MissingIssuerName}
+		if fr := nr.Trust.FormerRoot; fr != nil {
+			e.FormerRoot = shortRDN(fr.Subject)
+		}
 		for _, c := range nr.Checks {
 			if c.Status == StatusFail {
 				e.Checks = append(e.Checks, c.ID)
