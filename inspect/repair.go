@@ -107,8 +107,13 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 		add(c, ro.Source)
 	}
 
+	// The path starts where the report's did: a server's key belongs to
+	// the certificate it sent first, so a live chain starts at #0 (a
+	// self-signed copy of the leaf sent after it is no start); a file's
+	// end-entity certificate is found wherever it is.
+	facts := chainFacts{live: r.Source == SourceTLS, keyAt: -1}
 	fc := &FixedChain{}
-	ch := analyzeChain(pool, opts.Store, opts.evaluationTime(), chainFacts{keyAt: -1})
+	ch := analyzeChain(pool, opts.Store, opts.evaluationTime(), facts)
 	fetched := map[string]bool{}
 	for range maxFetches {
 		if !ro.Fetch || ch.missing < 0 {
@@ -144,7 +149,7 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 		if !grew {
 			break
 		}
-		ch = analyzeChain(pool, opts.Store, opts.evaluationTime(), chainFacts{keyAt: -1})
+		ch = analyzeChain(pool, opts.Store, opts.evaluationTime(), facts)
 	}
 
 	sum := func(i int) [32]byte { return sha256.Sum256(ch.certs[i].Raw) }

@@ -65,6 +65,8 @@ func TestRepair(t *testing.T) {
 	lost := testpki.Leaf(t, int2, "lost.test", testpki.DNS("lost.test"), testpki.AIA(srv.URL+"/missing.der"))
 	srv.serve("/int2.der", int2)
 	srv.serve("/int1.der", int1)
+	// A self-signed copy of the leaf, with its key and name.
+	selfLeaf := testpki.Root(t, "repair.test", testpki.Key(leaf.Key), testpki.NotCA(), testpki.DNS("repair.test"))
 	store := trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}})
 
 	tests := []struct {
@@ -76,6 +78,7 @@ func TestRepair(t *testing.T) {
 		dropped    []string // "#i why"
 		stillFails string   // a failing check id, or ""
 		fetches    int
+		live       bool // presented by a server: position 0 holds its key
 	}{
 		{name: "out of order, root presented", presented: []*testpki.Cert{leaf, root, int1, int2},
 			want:    []string{"CN=repair.test presented #0", "CN=Repair Int 2 presented #3", "CN=Repair Int 1 presented #2"},
@@ -97,6 +100,11 @@ func TestRepair(t *testing.T) {
 			stillFails: CheckComplete, fetches: 1},
 		{name: "expired leaf", presented: []*testpki.Cert{expired, int1},
 			stillFails: CheckValidity},
+		// The server's key is position 0's: the repair keeps the leaf the
+		// report judged, never the self-signed copy sent after it.
+		{name: "live, a self-signed copy of the leaf sent too", presented: []*testpki.Cert{leaf, selfLeaf, int2, int1}, live: true,
+			want:    []string{"CN=repair.test presented #0", "CN=Repair Int 2 presented #2", "CN=Repair Int 1 presented #3"},
+			dropped: []string{"#1 not on the path from the leaf"}},
 		{name: "wrong host name", presented: []*testpki.Cert{leaf, int2, int1}, server: "other.test",
 			stillFails: CheckHostname},
 	}
@@ -105,7 +113,15 @@ func TestRepair(t *testing.T) {
 			t.Parallel()
 			opts := Options{Store: store, At: testpki.Now, Policy: policy.PagerDuty()}
 			r := newReport(Target{Arg: "t.pem", Kind: TargetFile}, opts, SourceFile, tt.server)
-			judge(&r, testpki.X509(tt.presented...), opts, chainFacts{keyAt: -1})
+			facts := chainFacts{keyAt: -1}
+			if tt.live {
+				r = newReport(Target{Arg: "127.0.0.1:443", Kind: TargetHost}, opts, SourceTLS, tt.server)
+				facts = chainFacts{live: true, keyAt: -1}
+			}
+			judge(&r, testpki.X509(tt.presented...), opts, facts)
+			if tt.live && (!r.Trust.Trusted || r.Trust.Path[0] != 0) {
+				t.Fatalf("the presented chain: trusted %v, path %v; want a trusted path from #0 (the test's premise)", r.Trust.Trusted, r.Trust.Path)
+			}
 			fc, data, err := Repair(context.Background(), &r, opts, tt.ro)
 			if tt.stillFails != "" {
 				var sf *StillFailsError
