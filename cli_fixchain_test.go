@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"chainscope/inspect"
+	"chainscope/internal/e2e"
 )
 
 // TestFixChainCLI: --fix-chain writes the repaired chain and the report
@@ -135,5 +137,43 @@ func TestConfigUsage(t *testing.T) {
 	out, _, code := runCLI(t, "", "config", "--help")
 	if code != exitPass || !strings.HasPrefix(out, "Usage: chainscope config nginx|apache") {
 		t.Errorf("config --help = %d, %q", code, out)
+	}
+}
+
+// TestConfigNoSuiteForKey: when none of the policy's suites fits the
+// certificate's key, the block does not claim to fix tls.cipher: the
+// header names the key the suites need, and the suites line is the
+// policy's for such a key, for a second certificate.
+func TestConfigNoSuiteForKey(t *testing.T) {
+	t.Parallel()
+	kp, err := tls.LoadX509KeyPair("testdata/chain-ok.pem", "testdata/leaf.key") // ECDSA
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := e2e.ServeTLS(t, "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{kp}})
+	pol := filepath.Join(t.TempDir(), "rsa-only.json")
+	if err := os.WriteFile(pol, []byte(`{"name": "rsa-only", "versions": ["TLS 1.2"],
+  "cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
+  "client_hello": {"groups": ["secp256r1"], "signature_algorithms": ["ecdsa_secp256r1_sha256", "rsa_pkcs1_sha256"]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	block, stderr, code := runCLI(t, "", append([]string{"config", "nginx", "--policy", pol, "--servername", "example.test"}, append(common, addr)...)...)
+	if code != exitPass {
+		t.Fatalf("chainscope config: exit status %d\n%s", code, stderr)
+	}
+	header, _, _ := strings.Cut(block, "server {")
+	changes, notChanged, _ := strings.Cut(header, "Not changed by this block:")
+	for _, tt := range []struct {
+		in, want string
+	}{
+		{notChanged, "tls.cipher fail: none of the policy's suites authenticates with an ECDSA key, the certificate's: they need an RSA key; add an RSA certificate"},
+		{block, "ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;"},
+	} {
+		if !strings.Contains(tt.in, tt.want) {
+			t.Errorf("block lacks %q:\n%s", tt.want, block)
+		}
+	}
+	if strings.Contains(changes, "tls.cipher") {
+		t.Errorf("the header says the block changes tls.cipher:\n%s", header)
 	}
 }

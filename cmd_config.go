@@ -152,6 +152,11 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		keyPath = "/etc/ssl/private/" + fileSafe(name) + ".key"
 	}
 	t := inspect.ServerTLS(&r, opts.Policy)
+	site := serverconf.Site{
+		ServerName: name, Listen: listen, Policy: opts.Policy.Name,
+		CertFile: certPath, KeyFile: keyPath,
+		Header: configHeader(server, &r, t, cfg.fixChain, fixErr),
+	}
 	dhPath, dhOff := "/etc/ssl/ffdhe2048.pem", dhFile == ""
 	if dhFile != "" {
 		dhPath = dhFile
@@ -165,11 +170,7 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			}
 		}
 	}
-	site := serverconf.Site{
-		ServerName: name, Listen: listen, Policy: opts.Policy.Name,
-		CertFile: certPath, KeyFile: keyPath, DHParamFile: dhPath, DHParamOff: dhOff,
-		Header: configHeader(server, &r, cfg.fixChain, fixErr),
-	}
+	site.DHParamFile, site.DHParamOff = dhPath, dhOff
 	if _, err := io.WriteString(stdout, serverconf.Render(server, site.Nodes(server, t)...)); err != nil {
 		fmt.Fprintf(stderr, "chainscope: error: write configuration: %v\n", err)
 		return exitError
@@ -213,8 +214,9 @@ var changedBy = map[string]string{
 }
 
 // configHeader says what the block is for and which failing checks it
-// changes; checks no server setting fixes are named with their fix.
-func configHeader(s serverconf.Server, r *inspect.Report, fixFile string, fixErr error) []string {
+// changes; checks no server setting fixes are named with their fix (the
+// suites too, when none of the policy's fits the certificate: t.NoSuite).
+func configHeader(s serverconf.Server, r *inspect.Report, t serverconf.TLS, fixFile string, fixErr error) []string {
 	h := []string{
 		fmt.Sprintf("chainscope config %s: %s for the policy %s", s, ui.Sanitize(r.Target), r.Policy),
 		fmt.Sprintf("Trust store %s; judged at %s.", ui.Sanitize(r.Trust.Store), r.EvaluatedAt.Format(time.RFC3339)),
@@ -227,6 +229,9 @@ func configHeader(s serverconf.Server, r *inspect.Report, fixFile string, fixErr
 		}
 		what, ok := changedBy[c.ID]
 		if ok && strings.HasPrefix(what, "the certificate file") && !chainReady {
+			ok = false
+		}
+		if c.ID == inspect.CheckCipher && t.NoSuite != "" {
 			ok = false
 		}
 		if ok {

@@ -78,13 +78,7 @@ func missingRootFix(s storeRef, issuer string) string {
 // speak it. The fixes of tls.protocol and tls.cipher quote its lines and
 // chainscope config writes them all, so both say the same.
 func ServerTLS(r *Report, pol *policy.Policy) serverconf.TLS {
-	var o serverconf.Options
-	for _, c := range r.Chain {
-		if c.Role == "leaf" {
-			o.KeyType = c.KeyType
-			break
-		}
-	}
+	o := serverconf.Options{KeyType: leafKeyType(r)}
 	if r.TLS == nil {
 		o.Keep = []uint16{wire.VersionTLS13}
 	} else {
@@ -144,15 +138,36 @@ func tlsFixes(have map[string]Check, pol *policy.Policy, r *Report) {
 	if bad(CheckCipher) {
 		c := have[CheckCipher]
 		withVersion := info != nil && info.Version != "" && !pol.AllowsVersion(versionByName(info.Version))
-		c.Fix = "offer the policy's suites — " + quoteLines(func(s serverconf.Server) []serverconf.Node {
+		lines := quoteLines(func(s serverconf.Server) []serverconf.Node {
 			nodes := t.CipherNodes(s)
 			if withVersion {
 				nodes = append([]serverconf.Node{t.ProtocolNode(s)}, nodes...)
 			}
 			return nodes
 		}) + configHint(r.Target)
+		switch {
+		case t.NeedKey != "":
+			// No suite of the policy authenticates with the certificate's
+			// key: no cipher list changes that, a second certificate does.
+			c.Fix = fmt.Sprintf("%s; add %s certificate and its key beside the %s pair (nginx and Apache serve one of each, OpenSSL picks the one the suite needs) and offer the policy's suites for it — %s",
+				t.NoSuite, serverconf.Article(t.NeedKey), leafKeyType(r), lines)
+		case t.NoSuite != "":
+			c.Fix = t.NoSuite + ": no server line makes the sender's handshake work; the sender has to offer a suite OpenSSL serves, or TLS 1.3"
+		default:
+			c.Fix = "offer the policy's suites — " + lines
+		}
 		have[CheckCipher] = c
 	}
+}
+
+// leafKeyType is the key type of the report's leaf ("RSA", "ECDSA"), or "".
+func leafKeyType(r *Report) string {
+	for _, c := range r.Chain {
+		if c.Role == "leaf" {
+			return c.KeyType
+		}
+	}
+	return ""
 }
 
 func versionByName(name string) uint16 {

@@ -8,6 +8,7 @@ import (
 
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
+	"chainscope/inspect/wire"
 	"chainscope/internal/testpki"
 )
 
@@ -22,6 +23,9 @@ func TestTLSFixes(t *testing.T) {
 	root := testpki.Root(t, "Fix Root")
 	rsaLeaf := testpki.Leaf(t, root, "rsa.test", testpki.RSA(2048)).Cert
 	ecLeaf := testpki.Leaf(t, root, "ec.test").Cert
+	rsaOnly := &policy.Policy{Name: "rsa-only", Versions: []uint16{wire.VersionTLS12},
+		CipherSuites: []uint16{0xc02f, 0xc030}, // TLS_ECDHE_RSA_WITH_AES_{128,256}_GCM_*
+		Hello:        policy.HelloProfile{Groups: []uint16{wire.GroupSecp256r1}}}
 	tls13Only := map[string]bool{"TLS 1.3": true}
 	tls12 := map[string]bool{"TLS 1.2": true, "TLS 1.3": true}
 	tests := []struct {
@@ -49,6 +53,14 @@ func TestTLSFixes(t *testing.T) {
 		{"wrong version answered", policy.PagerDuty(), rsaLeaf, &TLSInfo{Versions: map[string]bool{"TLS 1.0": true}, Version: "TLS 1.0"},
 			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusFail}, CheckCipher,
 			[]string{"`ssl_protocols TLSv1.2;` `ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384:"}, []string{"TLSv1 "}},
+		// No suite of the policy fits the certificate's key: the fix says
+		// which key the suites need, never a lone server-order line.
+		{"no suite for the key", rsaOnly, ecLeaf, &TLSInfo{Versions: tls12, Version: "TLS 1.2"},
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusFail}, CheckCipher,
+			[]string{"none of the policy's suites authenticates with an ECDSA key, the certificate's: they need an RSA key",
+				"add an RSA certificate and its key beside the ECDSA pair",
+				"nginx: `ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;`"},
+			[]string{"offer the policy's suites — nginx: `ssl_prefer_server_ciphers"}},
 		{"passing checks keep no fix", policy.PagerDuty(), rsaLeaf, &TLSInfo{Versions: tls12, Version: "TLS 1.2"},
 			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass}, CheckCipher, nil, []string{"ssl_"}},
 	}

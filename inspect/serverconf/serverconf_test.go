@@ -167,3 +167,68 @@ func TestDHParamOff(t *testing.T) {
 		}
 	}
 }
+
+// TestForPolicyNoSuiteForKey: when none of the policy's suites fits the
+// certificate and the sender speaks no TLS 1.3, the settings say so
+// (NoSuite) instead of a block without a cipher list, and name the key
+// the suites need with its lines.
+func TestForPolicyNoSuiteForKey(t *testing.T) {
+	t.Parallel()
+	rsaOnly := &policy.Policy{Name: "rsa-only", Versions: []uint16{wire.VersionTLS12},
+		CipherSuites: []uint16{0xc02f, 0xc030}, // TLS_ECDHE_RSA_WITH_AES_{128,256}_GCM_*
+		Hello:        policy.HelloProfile{Groups: []uint16{wire.GroupSecp256r1}}}
+	staticOnly := &policy.Policy{Name: "static", Versions: []uint16{wire.VersionTLS12},
+		CipherSuites: []uint16{0xc02d}} // TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256
+	withTLS13 := &policy.Policy{Name: "with-1.3", Versions: []uint16{wire.VersionTLS12, wire.VersionTLS13},
+		CipherSuites: []uint16{0x1301, 0xc02f}}
+	tests := []struct {
+		name                      string
+		pol                       *policy.Policy
+		key                       string
+		noSuite, needKey, ciphers string // ciphers: the nginx line, "" for none
+		block                     []string
+	}{
+		{"RSA suites, ECDSA key", rsaOnly, "ECDSA",
+			"none of the policy's suites authenticates with an ECDSA key, the certificate's: they need an RSA key", "RSA",
+			"ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;",
+			[]string{"    # Get an RSA certificate for the same names and enable these lines with the suites below.\n    # ssl_certificate c-rsa.pem;\n    # ssl_certificate_key k-rsa.key;\n",
+				"ssl_ecdh_curve X25519:prime256v1;", "\n    # ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;\n"}},
+		{"RSA suites, RSA key", rsaOnly, "RSA", "", "", "ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;",
+			[]string{"# Suites: the policy's, in its order, as OpenSSL names them (2)."}},
+		{"static ECDH only", staticOnly, "ECDSA",
+			"OpenSSL serves none of the policy's suites: 1 suite with static ECDH key exchange, which OpenSSL 1.1.0 removed", "", "",
+			[]string{"# Suites: none can be enabled: OpenSSL serves none of the policy's suites"}},
+		{"TLS 1.3 is enough", withTLS13, "ECDSA", "", "", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := ForPolicy(tt.pol, Options{KeyType: tt.key})
+			if got.NoSuite != tt.noSuite || got.NeedKey != tt.needKey {
+				t.Errorf("ForPolicy(%s, %s) NoSuite %q, NeedKey %q; want %q, %q", tt.pol.Name, tt.key, got.NoSuite, got.NeedKey, tt.noSuite, tt.needKey)
+			}
+			var line string
+			for _, n := range got.CipherNodes(Nginx) {
+				if n.Name == "ssl_ciphers" {
+					line = n.Line(Nginx)
+				}
+			}
+			if line != tt.ciphers {
+				t.Errorf("cipher line = %q, want %q", line, tt.ciphers)
+			}
+			site := Site{ServerName: "a.test", Listen: "443", CertFile: "c.pem", KeyFile: "k.key", Policy: tt.pol.Name}
+			block := Render(Nginx, site.Nodes(Nginx, got)...)
+			for _, w := range tt.block {
+				if !strings.Contains(block, w) {
+					t.Errorf("block lacks %q:\n%s", w, block)
+				}
+			}
+			if tt.needKey != "" && strings.Contains(block, "Left out: 2 suites") {
+				t.Errorf("block says the suites it enables are left out:\n%s", block)
+			}
+			if tt.noSuite != "" && tt.needKey == "" && strings.Contains(block, "every suite is AEAD") {
+				t.Errorf("block says every suite is AEAD with ECDHE, with no suite enabled:\n%s", block)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package serverconf
 import (
 	"fmt"
 	"net"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -43,6 +44,9 @@ func (site Site) Nodes(s Server, t TLS) []Node {
 		body = append(body, Directive("listen", site.Listen, "ssl"), Directive("server_name", site.ServerName))
 	}
 	body = append(body, t.FileNodes(s, site.CertFile, site.KeyFile)...)
+	if t.NeedKey != "" {
+		body = append(body, t.secondPair(s, site.CertFile, site.KeyFile)...)
+	}
 	body = append(body, t.SettingNodes(s, site.Policy, site.DHParamFile, site.DHParamOff)...)
 	body = append(body, site.Extra...)
 	if s == Apache {
@@ -77,6 +81,28 @@ func (t TLS) FileNodes(s Server, certFile, keyFile string) []Node {
 	}
 }
 
+// secondPair are the certificate and key directives of a certificate
+// with the key type the policy's suites need (t.NeedKey), written
+// commented out: the files do not exist yet. nginx and Apache serve one
+// certificate per key type; OpenSSL picks the one the suite needs.
+func (t TLS) secondPair(s Server, certFile, keyFile string) []Node {
+	nodes := t.FileNodes(s, keyedPath(certFile, t.NeedKey), keyedPath(keyFile, t.NeedKey))
+	for i := range nodes {
+		nodes[i].Comment, nodes[i].Off = nil, true
+	}
+	nodes[0] = nodes[0].Commented(
+		fmt.Sprintf("None of the policy's suites fits this certificate's key: they need %s key.", Article(t.NeedKey)),
+		fmt.Sprintf("Get %s certificate for the same names and enable these lines with the suites below.", Article(t.NeedKey)))
+	return nodes
+}
+
+// keyedPath names the file of the certificate or key of another key type
+// next to path: "/etc/ssl/a/chain.pem" → "/etc/ssl/a/chain-rsa.pem".
+func keyedPath(path, keyType string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-" + strings.ToLower(keyType) + ext
+}
+
 // SettingNodes are the protocol, suite, group and DH directives,
 // commented with where each comes from. dhFile is used when a DHE suite
 // is enabled; dhOff comments its line out.
@@ -98,11 +124,30 @@ func (t TLS) SettingNodes(s Server, policyName, dhFile string, dhOff bool) []Nod
 	out = append(out, t.ProtocolNode(s).Spaced().Commented(why+"."))
 
 	ciphers := t.CipherNodes(s)
-	comment := []string{fmt.Sprintf("Suites: the policy's, in its order, as OpenSSL names them (%d).", len(t.Suites)+len(t.Suites13))}
-	comment = append(comment, t.leftComment()...)
-	if t.ServerOrder {
+	var comment []string
+	switch {
+	case t.NeedKey != "":
+		comment = append(comment, fmt.Sprintf("Suites: %s.", t.NoSuite),
+			fmt.Sprintf("Enable these with the %s certificate above: the policy's suites for it, in its order,", t.NeedKey),
+			fmt.Sprintf("as OpenSSL names them (%d); until then the server keeps its own suites.", len(t.Suites)))
+		for i := range ciphers {
+			if ciphers[i].Name == "ssl_ciphers" || (ciphers[i].Name == "SSLCipherSuite" && ciphers[i].Args[0] != "TLSv1.3") {
+				ciphers[i].Off = true
+			}
+		}
+	case t.NoSuite != "":
+		comment = append(comment, fmt.Sprintf("Suites: none can be enabled: %s.", t.NoSuite))
+	default:
+		comment = append(comment, fmt.Sprintf("Suites: the policy's, in its order, as OpenSSL names them (%d).", len(t.Suites)+len(t.Suites13)))
+	}
+	if t.NoSuite == "" || t.NeedKey != "" {
+		comment = append(comment, t.leftComment()...) // else NoSuite said it
+	}
+	switch {
+	case len(t.Suites) == 0 && len(t.Suites13) == 0:
+	case t.ServerOrder:
 		comment = append(comment, "Server order on: the list mixes strengths, so every client gets the first it shares.")
-	} else {
+	default:
 		comment = append(comment, "Server order off: every suite is AEAD with ECDHE; clients pick (Mozilla's guidelines).")
 	}
 	ciphers[0] = ciphers[0].Commented(comment...)
@@ -129,6 +174,16 @@ func (t TLS) SettingNodes(s Server, policyName, dhFile string, dhOff bool) []Nod
 // leftComment says which of the policy's suites are left out and why,
 // one line per reason.
 func (t TLS) leftComment() []string {
+	var out []string
+	for _, r := range t.leftReasons() {
+		out = append(out, "Left out: "+r+".")
+	}
+	return out
+}
+
+// leftReasons counts the suites left out by reason: "12 suites with
+// static ECDH key exchange, which OpenSSL 1.1.0 removed".
+func (t TLS) leftReasons() []string {
 	var reasons []string
 	count := map[string]int{}
 	for _, l := range t.Left {
@@ -137,9 +192,9 @@ func (t TLS) leftComment() []string {
 		}
 		count[l.Why]++
 	}
-	var out []string
-	for _, r := range reasons {
-		out = append(out, fmt.Sprintf("Left out: %s %s.", plural(count[r], "suite"), r))
+	out := make([]string, len(reasons))
+	for i, r := range reasons {
+		out[i] = plural(count[r], "suite") + " " + r
 	}
 	return out
 }

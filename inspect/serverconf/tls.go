@@ -2,6 +2,7 @@ package serverconf
 
 import (
 	_ "embed"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -32,6 +33,18 @@ type TLS struct {
 	// DHE is true when a DHE suite is enabled: the server needs DH
 	// parameters ([FFDHE2048]).
 	DHE bool
+	// NoSuite, when set, says why none of the policy's TLS 1.0–1.2 suites
+	// can be enabled for the certificate while the sender needs one (its
+	// versions include none from TLS 1.3 on): "none of the policy's
+	// suites authenticates with an ECDSA key, the certificate's: they
+	// need an RSA key". No line of the server then makes the policy's
+	// handshake work by itself.
+	NoSuite string
+	// NeedKey is the key type ("RSA", "ECDSA", "DSA") the policy's suites
+	// authenticate with when none fits the certificate's key; then Suites
+	// are the policy's suites for such a key, to enable beside a
+	// certificate of that type (nginx and Apache serve one of each).
+	NeedKey string
 }
 
 // Left is a suite of the policy left out of the configuration; Why is a
@@ -89,6 +102,7 @@ func ForPolicy(p *policy.Policy, o Options) TLS {
 	slices.Sort(t.Kept)
 
 	ecdhe := false
+	pre13 := false // the policy has TLS 1.0–1.2 suites
 	for _, id := range p.CipherSuites {
 		s, ok := wire.SuiteByID(id)
 		switch {
@@ -101,11 +115,17 @@ func ForPolicy(p *policy.Policy, o Options) TLS {
 			t.Suites13 = append(t.Suites13, s)
 			continue
 		}
+		pre13 = true
 		if why := unservable(s, o.KeyType); why != "" {
 			t.Left = append(t.Left, Left{s, why})
 			continue
 		}
 		t.Suites = append(t.Suites, s)
+	}
+	if len(t.Suites) == 0 && pre13 && !p.AllowsVersion(wire.VersionTLS13) {
+		t.noSuite(p, o)
+	}
+	for _, s := range t.Suites {
 		switch s.KeyExchange {
 		case "ECDHE":
 			ecdhe = true
@@ -118,6 +138,39 @@ func ForPolicy(p *policy.Policy, o Options) TLS {
 	}
 	t.ServerOrder = mixedStrength(t.Suites)
 	return t
+}
+
+// noSuite says why no suite of the policy fits the certificate; when
+// the policy's suites fit another key type, Suites become those, for a
+// certificate of that type beside this one.
+func (t *TLS) noSuite(p *policy.Policy, o Options) {
+	if o.KeyType != "" {
+		if other := ForPolicy(p, Options{Keep: o.Keep}); len(other.Suites) > 0 {
+			auth := other.Suites[0].Auth
+			for _, s := range other.Suites {
+				if s.Auth == auth {
+					t.Suites = append(t.Suites, s)
+				}
+			}
+			// Those are no longer left out.
+			t.Left = slices.DeleteFunc(t.Left, func(l Left) bool {
+				return slices.ContainsFunc(t.Suites, func(s wire.Suite) bool { return s.ID == l.Suite.ID })
+			})
+			t.NeedKey = map[string]string{"RSA": "RSA", "ECDSA": "ECDSA", "DSS": "DSA"}[auth]
+			t.NoSuite = fmt.Sprintf("none of the policy's suites authenticates with %s, the certificate's: they need %s", Article(o.KeyType)+" key", Article(t.NeedKey)+" key")
+			return
+		}
+	}
+	t.NoSuite = "OpenSSL serves none of the policy's suites: " + strings.Join(t.leftReasons(), "; ")
+}
+
+// Article puts "a" or "an" before a key type: "an RSA", "an ECDSA", "a
+// DSA".
+func Article(word string) string {
+	if strings.HasPrefix(word, "RSA") || strings.HasPrefix(word, "ECDSA") {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 // unservable says why OpenSSL (1.1.0 and later) cannot or should not serve
