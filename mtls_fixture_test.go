@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -28,6 +29,12 @@ type mtlsClient struct {
 	chain []*testpki.Cert
 	// accept is what the sender's configuration must do with it.
 	accept bool
+	// weak says the client's own OpenSSL must run at security level 0 to
+	// send the chain at all (curl and s_client at Debian's level 2 refuse
+	// to load a key under 2048 bits), so that a refusal is the server's:
+	// opensslConf is then the OPENSSL_CONF the tools run with.
+	weak        bool
+	opensslConf string
 	// certFile holds the chain as sent, leafFile the certificate alone,
 	// restFile the rest (empty when none), keyFile the key.
 	certFile, leafFile, restFile, keyFile string
@@ -96,9 +103,16 @@ func newMTLSPKI(t *testing.T) *mtlsPKI {
 		{name: "expired", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), testpki.Validity(now.Add(-48*time.Hour), now.Add(-24*time.Hour))), p.inter}},
 		{name: "server-eku-only", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), testpki.EKU(x509.ExtKeyUsageServerAuth)), p.inter}},
 		{name: "key-encipherment-only", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), testpki.KeyUsage(x509.KeyUsageKeyEncipherment)), p.inter}},
+		{name: "netscape-server-only", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), netscapeCertType(t, 0x40)), p.inter}},
+		{name: "rsa-1024", chain: []*testpki.Cert{leaf(p.inter, cn(senderCN), testpki.RSA(1024)), p.inter}, weak: true},
 		{name: "none"},
 	}
+	seclevel0 := p.write(t, "openssl-seclevel0.cnf", []byte("openssl_conf = default_conf\n[default_conf]\nssl_conf = ssl_sect\n"+
+		"[ssl_sect]\nsystem_default = system_default_sect\n[system_default_sect]\nCipherString = DEFAULT@SECLEVEL=0\n"))
 	for _, c := range p.clients {
+		if c.weak {
+			c.opensslConf = seclevel0
+		}
 		if len(c.chain) == 0 {
 			continue
 		}
@@ -151,6 +165,18 @@ func newMTLSPKI(t *testing.T) *mtlsPKI {
 	return p
 }
 
+// netscapeCertType is Netscape's certificate type extension
+// (2.16.840.1.113730.1.1) with the bits given: 0x80 SSL client, 0x40 SSL
+// server. OpenSSL's SSL client purpose refuses a certificate that has one
+// without SSL client; crypto/x509 ignores it.
+func netscapeCertType(t *testing.T, bits byte) testpki.Option {
+	v, err := asn1.Marshal(asn1.BitString{Bytes: []byte{bits}, BitLength: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testpki.Extension(pkix.Extension{Id: asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 1, 1}, Value: v})
+}
+
 func (p *mtlsPKI) write(t *testing.T, name string, data []byte) string {
 	t.Helper()
 	f := filepath.Join(p.dir, name)
@@ -170,6 +196,15 @@ func (p *mtlsPKI) mtlsConf(t *testing.T, server, dir string, extra ...string) st
 		t.Fatalf("chainscope %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
 	}
 	return stdout
+}
+
+// env is the environment of the client tools: the OpenSSL configuration
+// of a weak client, nil (the test's own) otherwise.
+func (c *mtlsClient) env() []string {
+	if c.opensslConf == "" {
+		return nil
+	}
+	return append(os.Environ(), "OPENSSL_CONF="+c.opensslConf)
 }
 
 // httpOutcome is what a server did with a client: the HTTP status, or 0
@@ -196,7 +231,9 @@ func curlGet(t *testing.T, addr string, c *mtlsClient, version string) httpOutco
 	args = append(args, "https://"+addr+webhookPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, curl, args...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, curl, args...)
+	cmd.Env = c.env()
+	out, err := cmd.CombinedOutput()
 	var status int
 	fmt.Sscanf(string(out), "%d", &status)
 	return httpOutcome{status, fmt.Sprintf("curl: %s (%v)", strings.TrimSpace(string(out)), err)}
@@ -218,6 +255,7 @@ func sClientGet(t *testing.T, addr string, c *mtlsClient, version string) httpOu
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, openssl, args...)
+	cmd.Env = c.env()
 	cmd.Stdin = strings.NewReader("GET " + webhookPath + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
 	out, err := cmd.CombinedOutput()
 	var status int

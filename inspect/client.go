@@ -32,6 +32,7 @@ const (
 	CheckClientKeyUsage = "client.key_usage"
 	CheckClientValidity = "client.validity"
 	CheckClientOrder    = "client.order"
+	CheckClientStrength = "client.strength"
 )
 
 // ClientCheckIDs lists the client checks in the order client reports carry
@@ -39,7 +40,7 @@ const (
 // has no server handshake to judge).
 var ClientCheckIDs = []string{
 	CheckClientIssuer, CheckClientDepth, CheckClientSubject, CheckClientEKU,
-	CheckClientKeyUsage, CheckClientValidity, CheckClientOrder,
+	CheckClientKeyUsage, CheckClientValidity, CheckClientOrder, CheckClientStrength,
 }
 
 var clientCheckTitles = map[string]string{
@@ -50,6 +51,7 @@ var clientCheckTitles = map[string]string{
 	CheckClientKeyUsage: "Key usage allows signing",
 	CheckClientValidity: "Certificates within their validity",
 	CheckClientOrder:    "Chain presented in order",
+	CheckClientStrength: "Keys strong enough for the server",
 }
 
 func newClientCheck(id string) Check { return Check{ID: id, Title: clientCheckTitles[id]} }
@@ -138,7 +140,7 @@ func judgeClient(r *Report, certs []*x509.Certificate, opts Options) error {
 		r.Trust.MissingIssuerName = issuerName(m)
 	}
 	checks = append(checks, issuer, cj.depthCheck(), cj.subjectCheck(chains), cj.ekuCheck(), cj.keyUsageCheck(),
-		cj.validityCheck(), clientOrderCheck(ch))
+		cj.validityCheck(), clientOrderCheck(ch), cj.strengthCheck())
 	r.Checks = checks
 	r.Verdict = VerdictPass
 	if r.Failed() > 0 {
@@ -439,10 +441,13 @@ func (cj *clientJudge) ekuCheck() Check {
 			bad = append(bad, fmt.Sprintf("%s allows only %s", shortName(x), strings.Join(verify.ExtKeyUsageNames(x), ", ")))
 		}
 	}
+	if t, ok := netscapeCertType(cj.certs[0]); ok && t&nsSSLClient == 0 {
+		bad = append(bad, fmt.Sprintf("%s has a Netscape certificate type without SSL client", shortName(cj.certs[0])))
+	}
 	if len(bad) > 0 {
 		c.Status = StatusFail
 		c.Detail = strings.Join(bad, "; ") + ": nginx and Apache (OpenSSL's SSL client purpose) refuse it"
-		c.Fix = "the client certificate and its intermediates need the clientAuth extended key usage (or none)"
+		c.Fix = "the client certificate and its intermediates need the clientAuth extended key usage (or none), and the client certificate no Netscape certificate type, or one with SSL client"
 		return c
 	}
 	c.Status = StatusPass
@@ -452,6 +457,35 @@ func (cj *clientJudge) ekuCheck() Check {
 		c.Detail = "the client certificate has no extended key usage, so any use"
 	}
 	return c
+}
+
+// oidNetscapeCertType is Netscape's certificate type extension, which
+// crypto/x509 ignores and OpenSSL still reads.
+var oidNetscapeCertType = asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 1, 1}
+
+// nsSSLClient is the "SSL client" bit of a Netscape certificate type, the
+// first bit of its BIT STRING (OpenSSL's NS_SSL_CLIENT, 0x80).
+const nsSSLClient = 0x80
+
+// netscapeCertType returns the first byte of the certificate's Netscape
+// certificate type, and whether it has one. OpenSSL's SSL client purpose
+// (crypto/x509/v3_purp.c, check_purpose_ssl_client: ns_reject) refuses a
+// client certificate whose type lacks SSL client; nginx and Apache refuse
+// it (measured: nginx 400, Apache a failed handshake). An extension that
+// does not parse makes OpenSSL refuse the certificate as invalid: it reads
+// here as a type without SSL client.
+func netscapeCertType(c *x509.Certificate) (byte, bool) {
+	for _, e := range c.Extensions {
+		if !e.Id.Equal(oidNetscapeCertType) {
+			continue
+		}
+		var bits asn1.BitString
+		if rest, err := asn1.Unmarshal(e.Value, &bits); err != nil || len(rest) > 0 || len(bits.Bytes) == 0 {
+			return 0, true
+		}
+		return bits.Bytes[0], true
+	}
+	return 0, false
 }
 
 // keyUsageCheck: the client signs CertificateVerify with its key (RFC 5246
@@ -512,6 +546,72 @@ func (cj *clientJudge) validityCheck() Check {
 		c.Status = StatusPass
 		c.Detail = fmt.Sprintf("%s valid at %s; the client certificate expires in %s", allValid(len(certs)), when, daysLeft(cj.certs[0].NotAfter.Sub(cj.at)))
 	}
+	return c
+}
+
+// securityBits is OpenSSL's count of a key's bits of security
+// (EVP_PKEY_get_security_bits): for RSA and DSA the NIST SP 800-57 steps
+// of BN_security_bits, for EC half the curve's order, 128 for Ed25519;
+// -1 for a key crypto/x509 does not know (Ed448…), which is not judged.
+func securityBits(c *x509.Certificate) int {
+	typ, bits := keyInfo(c)
+	switch typ {
+	case "RSA", "DSA":
+		for _, s := range []struct{ size, bits int }{{15360, 256}, {7680, 192}, {3072, 128}, {2048, 112}, {1024, 80}} {
+			if bits >= s.size {
+				return s.bits
+			}
+		}
+		return 0
+	case "ECDSA":
+		return bits / 2
+	case "Ed25519":
+		return 128
+	}
+	return -1
+}
+
+// minSecurityBits is what OpenSSL's security level 2 asks of every key
+// of a verified chain: Debian's and Ubuntu's openssl.cnf
+// (CipherString = DEFAULT:@SECLEVEL=2), RHEL's DEFAULT crypto policy.
+const minSecurityBits = 112
+
+// strengthCheck: nginx and Apache verify the client's chain at OpenSSL's
+// security level (crypto/x509/x509_vfy.c: check_key_level on the client
+// certificate, check_auth_level on every issuer, the root included), so a
+// key of less than 112 bits — RSA or DSA under 2048 bits — is refused
+// ("EE certificate key too weak", "CA certificate key too weak"; measured
+// with nginx 1.22 and Apache 2.4 on Debian's OpenSSL 3), although
+// crypto/x509 accepts it. The signatures that level refuses, SHA-1 and
+// MD5, crypto/x509 refuses too: client.issuer fails on them.
+func (cj *clientJudge) strengthCheck() Check {
+	c := newClientCheck(CheckClientStrength)
+	certs := cj.path
+	if certs == nil {
+		certs = cj.certs[:1]
+	}
+	var weak, keys []string
+	for _, x := range certs {
+		typ, bits := keyInfo(x)
+		key := fmt.Sprintf("%s %d bits", typ, bits)
+		if typ == "Ed25519" {
+			key = typ
+		}
+		if !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+		if sb := securityBits(x); sb >= 0 && sb < minSecurityBits {
+			weak = append(weak, fmt.Sprintf("%s has a %s key (%d bits of security)", shortName(x), key, sb))
+		}
+	}
+	if len(weak) > 0 {
+		c.Status = StatusFail
+		c.Detail = strings.Join(weak, "; ") + fmt.Sprintf(": OpenSSL at security level 2 (Debian's and Ubuntu's default, RHEL's DEFAULT policy), which nginx and Apache verify client certificates with, wants %d bits, so they refuse it", minSecurityBits)
+		c.Fix = "reissue the certificate with an RSA key of 2048 bits or more, or ECDSA P-256"
+		return c
+	}
+	c.Status = StatusPass
+	c.Detail = "keys " + joinAnd(keys) + fmt.Sprintf(" on the path: each has %d bits of security or more (OpenSSL security level 2)", minSecurityBits)
 	return c
 }
 

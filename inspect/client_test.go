@@ -3,6 +3,7 @@ package inspect
 import (
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,16 @@ func TestJudgeClient(t *testing.T) {
 		{Name: "us", Region: "US", CN: "webhooks.test", Intermediate: inter.Cert, Root: root.Cert},
 		{Name: "eu", Region: "EU", CN: "webhooks.eu.test", Intermediate: inter.Cert, Root: root.Cert},
 	}
+	// Netscape's certificate type (2.16.840.1.113730.1.1), a BIT STRING
+	// whose first bit is "SSL client", the second "SSL server".
+	nsType := func(bits byte) testpki.Option {
+		v, err := asn1.Marshal(asn1.BitString{Bytes: []byte{bits}, BitLength: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return testpki.Extension(pkix.Extension{Id: asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 1, 1}, Value: v})
+	}
+	inter1024 := testpki.Intermediate(t, root, "Sender CA 1024", testpki.RSA(1024))
 	twoCNs := leaf(inter, "webhooks.test", testpki.Subject(pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{
 		{Type: oidCN, Value: "webhooks.test"}, {Type: oidCN, Value: "evil.example"}}}))
 	tests := []struct {
@@ -62,12 +73,25 @@ func TestJudgeClient(t *testing.T) {
 		{"server EKU only", []*testpki.Cert{leaf(inter, "webhooks.test", testpki.EKU(x509.ExtKeyUsageServerAuth)), inter}, testpki.Now,
 			map[string]Status{CheckClientEKU: StatusFail}},
 		{"no EKU", []*testpki.Cert{leaf(inter, "webhooks.test", testpki.EKU()), inter}, testpki.Now, nil},
+		// OpenSSL's SSL client purpose refuses a Netscape certificate type
+		// without "SSL client" (nginx 400, Apache handshake failure).
+		{"Netscape type SSL server only", []*testpki.Cert{leaf(inter, "webhooks.test", nsType(0x40)), inter}, testpki.Now,
+			map[string]Status{CheckClientEKU: StatusFail}},
+		{"Netscape type SSL client", []*testpki.Cert{leaf(inter, "webhooks.test", nsType(0x80)), inter}, testpki.Now, nil},
+		// OpenSSL at security level 2 (Debian's default) refuses keys of
+		// less than 112 bits of security anywhere on the path.
+		{"RSA 1024 client key", []*testpki.Cert{leaf(inter, "webhooks.test", testpki.RSA(1024)), inter}, testpki.Now,
+			map[string]Status{CheckClientStrength: StatusFail}},
+		{"RSA 1024 intermediate", []*testpki.Cert{leaf(inter1024, "webhooks.test"), inter1024}, testpki.Now,
+			map[string]Status{CheckClientStrength: StatusFail}},
+		{"RSA 2048 client key", []*testpki.Cert{leaf(inter, "webhooks.test", testpki.RSA(2048)), inter}, testpki.Now, nil},
 		{"key agreement only", []*testpki.Cert{leaf(inter, "webhooks.test", testpki.KeyUsage(x509.KeyUsageKeyAgreement)), inter}, testpki.Now,
 			map[string]Status{CheckClientKeyUsage: StatusWarn}},
 		{"key encipherment only", []*testpki.Cert{leaf(inter, "webhooks.test", testpki.KeyUsage(x509.KeyUsageKeyEncipherment)), inter}, testpki.Now,
 			map[string]Status{CheckClientKeyUsage: StatusFail}},
 		{"no certificate", nil, testpki.Now, map[string]Status{CheckClientIssuer: StatusFail, CheckClientDepth: StatusSkip, CheckClientSubject: StatusSkip,
-			CheckClientEKU: StatusSkip, CheckClientKeyUsage: StatusSkip, CheckClientValidity: StatusSkip, CheckClientOrder: StatusSkip}},
+			CheckClientEKU: StatusSkip, CheckClientKeyUsage: StatusSkip, CheckClientValidity: StatusSkip, CheckClientOrder: StatusSkip,
+			CheckClientStrength: StatusSkip}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

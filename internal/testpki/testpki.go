@@ -194,6 +194,12 @@ func KeyUsage(u x509.KeyUsage) Option {
 	return func(t *x509.Certificate, _ *keySpec) { t.KeyUsage = u }
 }
 
+// Extension adds an extension crypto/x509 does not write itself (e.g.
+// Netscape's certificate type).
+func Extension(e pkix.Extension) Option {
+	return func(t *x509.Certificate, _ *keySpec) { t.ExtraExtensions = append(t.ExtraExtensions, e) }
+}
+
 // Key gives the certificate an existing key: with the same subject, a
 // cross-signed or re-signed copy of another certificate.
 func Key(k crypto.Signer) Option {
