@@ -53,6 +53,12 @@ var mistakes = []mistake{
 		conf: func(t *testing.T, p *mtlsPKI, dir string) string { return p.mtlsConf(t, "nginx", dir) }},
 	{name: "apache from chainscope mtls", server: "apache", allRegions: true,
 		conf: func(t *testing.T, p *mtlsPKI, dir string) string { return p.mtlsConf(t, "apache", dir) }},
+	// nginx's "return 444" closes the connection without an answer: a
+	// refusal, as the sender's delivery gets no answer either.
+	{name: "nginx from chainscope mtls, refusing with 444", server: "nginx", allRegions: true,
+		conf: func(t *testing.T, p *mtlsPKI, dir string) string {
+			return strings.ReplaceAll(p.mtlsConf(t, "nginx", dir), "return 403;", "return 444;")
+		}},
 	{name: "nginx seed sample", server: "nginx",
 		conf: func(t *testing.T, p *mtlsPKI, dir string) string {
 			return fmt.Sprintf(`    ssl_verify_client on;

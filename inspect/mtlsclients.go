@@ -62,9 +62,12 @@ type clientOutcome struct {
 
 // refused reports whether the server refused the client: at the
 // handshake, with an alert during the request (a renegotiation refused,
-// TLS 1.3's verdict after the handshake), or with a refusing status.
+// TLS 1.3's verdict after the handshake), by closing the connection
+// without an answer (nginx's "return 444", as the live inspection counts
+// it: the sender's delivery gets no answer either), or with a refusing
+// status. A request that timed out is not a refusal.
 func (o clientOutcome) refused() bool {
-	return o.err != nil || remoteAlert(o.httpErr) || refusingStatus(o.status)
+	return o.err != nil || remoteAlert(o.httpErr) || o.status == "" && closedUnanswered(o.httpErr) || refusingStatus(o.status)
 }
 
 // how says in a phrase what the server did.
@@ -74,6 +77,8 @@ func (o clientOutcome) how(path string) string {
 		return "refused at the handshake (" + oneLine(o.err.Error()) + ")"
 	case remoteAlert(o.httpErr):
 		return "refused during the request for " + path + " (" + oneLine(o.httpErr.Error()) + ")"
+	case o.status == "" && closedUnanswered(o.httpErr):
+		return "refused: the server closed the connection without answering HEAD " + path + " (" + oneLine(o.httpErr.Error()) + ")"
 	case o.status != "" && refusingStatus(o.status):
 		return fmt.Sprintf("refused: HEAD %s answered %s", path, o.status)
 	case o.status != "":
