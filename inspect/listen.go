@@ -8,8 +8,18 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"time"
+)
+
+// The ClientHello values the listener reads to say what a connection has:
+// the renegotiation_info extension (RFC 5746 §3.2) and its signalling
+// cipher suite value (§3.3), and extended_master_secret (RFC 7627 §5.1).
+const (
+	extRenegotiationInfo    = 0xff01
+	scsvRenegotiation       = 0x00ff
+	extExtendedMasterSecret = 0x0017
 )
 
 // Listener is the server of listen mode: it asks every client for a
@@ -132,10 +142,17 @@ func (l *Listener) handshake(ctx context.Context, conn net.Conn, cfg *tls.Config
 	if hsTimeout <= 0 {
 		hsTimeout = opts.timeout()
 	}
-	var sni string
+	var (
+		sni         string
+		renego, ems bool
+	)
 	c := cfg.Clone()
 	c.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
 		sni = hello.ServerName
+		// RFC 5746 §3.3: renegotiation_info or the SCSV; RFC 7627:
+		// extended_master_secret. crypto/tls answers both at TLS 1.2.
+		renego = slices.Contains(hello.Extensions, extRenegotiationInfo) || slices.Contains(hello.CipherSuites, scsvRenegotiation)
+		ems = slices.Contains(hello.Extensions, extExtendedMasterSecret)
 		return nil, nil
 	}
 	tc := tls.Server(conn, c)
@@ -158,6 +175,10 @@ func (l *Listener) handshake(ctx context.Context, conn net.Conn, cfg *tls.Config
 		CipherSuite: tls.CipherSuiteName(st.CipherSuite),
 		Versions:    map[string]bool{version: true},
 		ALPN:        st.NegotiatedProtocol,
+		// What the connection has, from what the client offered: both
+		// are TLS 1.2 mechanisms (TLS 1.3 has neither).
+		SecureRenegotiation:  st.Version == tls.VersionTLS12 && renego,
+		ExtendedMasterSecret: st.Version == tls.VersionTLS12 && ems,
 		// The listener's own request: any CA, and whatever is presented
 		// completes the handshake; the client checks judge it.
 		ClientAuth: ClientAuth{Requested: true, Mode: "optional", AcceptableCAs: []string{},

@@ -146,6 +146,14 @@ func TestListener(t *testing.T) {
 		if r.TLS == nil || r.TLS.Version != map[uint16]string{tls.VersionTLS12: "TLS 1.2", tls.VersionTLS13: "TLS 1.3"}[tt.version] ||
 			r.TLS.CipherSuite == "" || r.ServerName != "listener.test" || r.TLS.Address != r.Target || !strings.HasPrefix(r.Target, "127.0.0.1:") {
 			t.Errorf("%s: target %q, servername %q, tls %+v", tt.name, r.Target, r.ServerName, r.TLS)
+			continue
+		}
+		// crypto/tls's client offers renegotiation_info and
+		// extended_master_secret; a TLS 1.2 connection has both, a TLS 1.3
+		// one neither.
+		tls12 := tt.version == tls.VersionTLS12
+		if r.TLS.SecureRenegotiation != tls12 || r.TLS.ExtendedMasterSecret != tls12 {
+			t.Errorf("%s: secure renegotiation %v, extended master secret %v; want %v, %v", tt.name, r.TLS.SecureRenegotiation, r.TLS.ExtendedMasterSecret, tls12, tls12)
 		}
 	}
 }
