@@ -8,6 +8,8 @@ import (
 	"io"
 	"log"
 	"net"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"chainscope/serve"
@@ -43,7 +45,7 @@ Flags:
   --client-cert FILE     present this client certificate when asked
   --client-key FILE      its private key
 
-Exit status: 0 after an interrupt, 2 on bad usage, 3 when the server cannot
+Exit status: 0 after an interrupt or SIGTERM, 2 on bad usage, 3 when the server cannot
 listen or stops on an error.
 `
 
@@ -51,8 +53,12 @@ listen or stops on an error.
 // loopback only, so that exposing the probe is a decision.
 const defaultListen = "127.0.0.1:9219"
 
-// runServe is chainscope serve: it listens until ctx is done.
+// runServe is chainscope serve: it listens until ctx is done or the
+// process gets SIGTERM, the signal service managers (systemd, Docker,
+// Kubernetes) stop a server with; either way the probes in flight finish.
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
+	defer stop()
 	usageErr := func(msg string) int {
 		return usageFail(stderr, msg, "run chainscope serve --help for usage")
 	}

@@ -1,11 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"chainscope/internal/e2e"
 )
 
 // TestServeUsage: chainscope serve refuses bad usage with status 2 before
@@ -49,4 +58,104 @@ func TestServeUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeSIGTERM: chainscope serve stops on SIGTERM (what systemd,
+// Docker and Kubernetes send) as on an interrupt: the probe in flight,
+// against a server that never answers, still gets its answer, and the
+// exit status is 0.
+func TestServeSIGTERM(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { silent.Close() })
+	go func() {
+		var conns []net.Conn
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				for _, c := range conns {
+					c.Close()
+				}
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	listen := fmt.Sprintf("127.0.0.1:%d", e2e.FreePort(t))
+	cmd := exec.Command(bin, "serve", "--listen", listen, "--roots", "testdata/root.pem")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	client := &http.Client{Timeout: time.Minute}
+	poll(t, "chainscope serve answers /healthz", func() (bool, string) {
+		resp, err := client.Get("http://" + listen + "/healthz")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200, resp.Status
+	})
+
+	type answer struct {
+		code int
+		body string
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", "http://"+listen+"/probe?target="+silent.Addr().String(), nil)
+		req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "3")
+		resp, err := client.Do(req)
+		if err != nil {
+			answered <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		answered <- answer{resp.StatusCode, string(b), err}
+	}()
+	poll(t, "the probe in flight", func() (bool, string) {
+		_, body := getBody(client, "http://"+listen+"/metrics")
+		return strings.Contains(body, "\nchainscope_serve_probes_in_flight 1\n"), body
+	})
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	a := <-answered
+	if a.err != nil || a.code != http.StatusOK || !strings.Contains(a.body, "\nchainscope_probe_inspected 0\n") {
+		t.Errorf("the probe in flight at SIGTERM = %d %v\n%s\nwant 200 with chainscope_probe_inspected 0", a.code, a.err, a.body)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("chainscope serve after SIGTERM: %v, want exit status 0\n%s", err, stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("chainscope serve still runs a minute after SIGTERM\n%s", stderr.String())
+	}
+}
+
+// getBody GETs u and returns its status and body ("" on an error).
+func getBody(c *http.Client, u string) (int, string) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0, ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
