@@ -47,7 +47,7 @@ func newProbeMetrics(store *trust.Store) probeMetrics {
 			"Outcome of each check of the policy, value 1: one series per check id (chainscope's headless specification), its status (pass, fail, warn, info, skip) as a label.",
 			[]string{"check", "status"}, nil),
 		notAfter: prometheus.NewDesc("chainscope_cert_not_after_timestamp_seconds",
-			fmt.Sprintf("Expiry (notAfter) of each presented certificate, in seconds since the Unix epoch, by position on the wire (0 first), RFC 4514 subject (sanitized, at most %d characters) and role (leaf, intermediate, root, duplicate, unrelated); the first %d certificates.", maxLabelRunes, maxCertSeries),
+			fmt.Sprintf("Expiry (notAfter) of each presented certificate, in seconds since the Unix epoch, by position on the wire (0 first), RFC 4514 subject (sanitized, at most %d characters) and role: leaf, intermediate (the sender relies on these), root (the trust anchor or a copy of it, a cross-sign too, which the sender replaces with the store's root: see chainscope_trust_root_not_after_timestamp_seconds), duplicate, unrelated; the first %d certificates.", maxLabelRunes, maxCertSeries),
 			[]string{"position", "subject", "role"}, nil),
 		presented: prometheus.NewDesc("chainscope_chain_presented_certificates",
 			"Number of certificates the server presented.",
@@ -101,7 +101,7 @@ func (c *probeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	gauge(m.presented, float64(len(r.Chain)))
 	for _, cert := range r.Chain[:min(len(r.Chain), maxCertSeries)] {
-		gauge(m.notAfter, float64(cert.NotAfter.Unix()), strconv.Itoa(cert.Position), labelValue(cert.Subject), cert.Role)
+		gauge(m.notAfter, float64(cert.NotAfter.Unix()), strconv.Itoa(cert.Position), labelValue(cert.Subject), certRole(&cert))
 	}
 	if r.TLS != nil && r.TLS.Version != "" {
 		gauge(m.version, 1, r.TLS.Version)
@@ -109,6 +109,21 @@ func (c *probeCollector) Collect(ch chan<- prometheus.Metric) {
 	if na := r.Trust.RootNotAfter; na != nil {
 		gauge(m.rootNotAfter, float64(na.Unix()), labelValue(r.Trust.RootSubject))
 	}
+}
+
+// certRole is the role label of a presented certificate: the report's
+// role, except that the certificate standing for the trust anchor is a
+// root even when it is a cross-sign (inspect.LinkAnchor: a copy with the
+// root's subject and key, which the report calls an intermediate): the
+// sender judges the store's copy instead (sender-model.md section 3,
+// inspect's judged path), so its own expiry costs nothing, and an alert
+// on the certificates the sender relies on (leaf, intermediate) must not
+// fire on it.
+func certRole(c *inspect.Certificate) string {
+	if c.IssuedBy.Kind == inspect.LinkAnchor {
+		return "root"
+	}
+	return c.Role
 }
 
 func boolValue(b bool) float64 {

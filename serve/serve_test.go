@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -261,6 +262,55 @@ func TestProbe(t *testing.T) {
 			}
 			if _, n := value(fams, "chainscope_tls_version_info", map[string]string{"version": "TLS 1.2"}); n != 1 {
 				t.Errorf("chainscope_tls_version_info{version=\"TLS 1.2\"} missing:\n%s", body)
+			}
+		})
+	}
+}
+
+// TestCertRoles: the role label of chainscope_cert_not_after_timestamp_seconds
+// says which presented certificates the sender relies on, so that the
+// sample expiry alert (role leaf or intermediate, and the store root)
+// covers those and no other: a presented copy of the store root, even a
+// cross-sign of it by another CA, is "root" (the sender judges the store's
+// copy: an expired cross-sign costs nothing, inspect's "expired cross-sign
+// of the store root"), an extra certificate "unrelated".
+func TestCertRoles(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t)
+	old := testpki.Root(t, "serve test old root")
+	crossExpired := testpki.Intermediate(t, old, "serve test root", testpki.Key(p.root.Key),
+		testpki.Validity(testpki.Epoch.AddDate(-5, 0, 0), testpki.Now.AddDate(0, 0, -1)))
+	other := testpki.Intermediate(t, p.root, "serve test other intermediate")
+	_, hs := newServer(t, Config{})
+	tests := []struct {
+		name    string
+		chain   []*testpki.Cert
+		success float64
+		roles   string
+	}{
+		{"in order", []*testpki.Cert{p.leaf, p.inter}, 1, "leaf intermediate"},
+		{"root presented", []*testpki.Cert{p.leaf, p.inter, p.root}, 1, "leaf intermediate root"},
+		{"expired cross-sign of the store root", []*testpki.Cert{p.leaf, p.inter, crossExpired}, 1, "leaf intermediate root"},
+		{"unrelated extra", []*testpki.Cert{p.leaf, p.inter, other}, 0, "leaf intermediate unrelated"},
+		{"duplicate", []*testpki.Cert{p.leaf, p.inter, p.inter}, 0, "leaf intermediate duplicate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, body := get(t, hs.URL, probePath(serveChain(t, p.leaf, tt.chain...)))
+			if code != http.StatusOK {
+				t.Fatalf("GET /probe = %d: %s", code, body)
+			}
+			fams := families(t, body)
+			if v, _ := value(fams, "chainscope_probe_success", nil); v != tt.success {
+				t.Errorf("chainscope_probe_success = %v, want %v", v, tt.success)
+			}
+			var roles []string
+			for i := range tt.chain {
+				roles = append(roles, strings.Join(labelsOf(fams, "chainscope_cert_not_after_timestamp_seconds", "role", map[string]string{"position": strconv.Itoa(i)}), "|"))
+			}
+			if got := strings.Join(roles, " "); got != tt.roles {
+				t.Errorf("roles by position = %q, want %q", got, tt.roles)
 			}
 		})
 	}
