@@ -114,10 +114,14 @@ func (s *Server) parseProbe(r *http.Request) (*probeRequest, *requestError) {
 		return nil, rerr
 	}
 	if req.serverName != "" {
+		// A host alone (no port, no URL); an internationalised name is
+		// sent and matched as its IDNA A-label, as --servername is.
 		t, err := inspect.ParseHostTarget(req.serverName)
-		if err != nil || t.Host != req.serverName {
+		a, aerr := inspect.ASCIIName(req.serverName)
+		if err != nil || aerr != nil || t.Host != a {
 			return nil, badRequest("servername %q: want a host name or an IP address", req.serverName)
 		}
+		req.serverName = a
 	}
 	format, rerr := one("format")
 	if rerr != nil {

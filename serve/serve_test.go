@@ -335,6 +335,19 @@ func TestProbeJSON(t *testing.T) {
 	if c, _ := r.Check(inspect.CheckHostname); r.ServerName != "other.test" || c.Status != inspect.StatusFail {
 		t.Errorf("servername=other.test: report servername %q, cert.hostname %s, want other.test and fail", r.ServerName, c.Status)
 	}
+	// An internationalised servername is sent and matched as its A-label,
+	// as --servername is on the command line.
+	code, body = get(t, hs.URL, probePath(target, "format", "json", "servername", "bücher.test"))
+	if code != http.StatusOK {
+		t.Fatalf("GET /probe servername=bücher.test = %d: %s", code, body)
+	}
+	r = inspect.Report{}
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatalf("format=json: %v\n%s", err, body)
+	}
+	if r.ServerName != "xn--bcher-kva.test" || r.ServerNameUnicode != "bücher.test" {
+		t.Errorf("servername=bücher.test: report servername %q (%q), want xn--bcher-kva.test (bücher.test)", r.ServerName, r.ServerNameUnicode)
+	}
 }
 
 // TestProbeRefused: requests that are not a probe get a 4xx and no
