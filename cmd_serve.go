@@ -30,23 +30,23 @@ Examples:
   curl '127.0.0.1:9219/probe?target=webhooks.example.com:443'
 
 Flags:
-  --listen ADDR          address to listen on                        [127.0.0.1:9219]
+  --listen ADDR          address to listen on                            [127.0.0.1:9219]
   --policy NAME|FILE     default policy; ?policy= may also name the
-                         built-in ones                                 [pagerduty]
+                         built-in ones                                   [pagerduty]
   --roots mozilla|system|FILE
-                         trust store, loaded once for every probe   [the policy's]
+                         trust store, loaded once for every probe        [the policy's]
   --timeout DURATION     bound on one probe; Prometheus' scrape timeout
-                         (X-Prometheus-Scrape-Timeout-Seconds) lowers it   [10s]
+                         (X-Prometheus-Scrape-Timeout-Seconds) lowers it [10s]
   --concurrency N        probes run at once; 4×N more wait, at most
-                         half their time, then get 503                      [8]
-  --per-host N           connections open at once to one endpoint          [3]
+                         half their time, then get 503                   [8]
+  --per-host N           connections open at once to one endpoint        [3]
   --targets-allow FILE   only these endpoints may be probed: host:port per line,
                          # comments (without it, any endpoint may be probed)
   --client-cert FILE     present this client certificate when asked
   --client-key FILE      its private key
 
-Exit status: 0 after an interrupt or SIGTERM, 2 on bad usage, 3 when the server cannot
-listen or stops on an error.
+Exit status: 0 after an interrupt or SIGTERM (the probes in flight answered
+first), 2 on bad usage, 3 when the server cannot listen or stops on an error.
 `
 
 // defaultListen is where chainscope serve listens without --listen:
