@@ -18,6 +18,7 @@ import (
 	"chainscope/inspect/trust"
 	"chainscope/inspect/wire"
 	"chainscope/internal/e2e"
+	"chainscope/internal/otpsender"
 	"chainscope/internal/testpki"
 )
 
@@ -69,6 +70,8 @@ func TestOpenSSLServers(t *testing.T) {
 	t.Parallel()
 	e2e.NeedTool(t, "openssl")
 	p := newE2EPKI(t)
+	otp := startOTP(t)
+	standIn, standInKey := senderStandIn(t, p.dir)
 	tests := []struct {
 		name    string
 		args    []string
@@ -78,36 +81,43 @@ func TestOpenSSLServers(t *testing.T) {
 		vers    map[string]bool
 		cas     int
 		req     bool
+		// otpDiffers is the reason the sender's own stack disagrees.
+		otpDiffers string
 	}{
 		{"dhe only", []string{"-cert_chain", p.interPEM, "-cipher", "DHE-RSA-AES256-GCM-SHA384", "-no_tls1_3"},
 			"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS 1.2",
-			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusPass, CheckRoot: StatusPass}, nil, 0, false},
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusPass, CheckRoot: StatusPass}, nil, 0, false, ""},
 		{"cbc sha384 only", []string{"-cert_chain", p.interPEM, "-cipher", "ECDHE-RSA-AES256-SHA384", "-no_tls1_3"},
 			"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS 1.2",
-			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass}, nil, 0, false},
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass}, nil, 0, false, ""},
 		{"chacha only", []string{"-cert_chain", p.interPEM, "-cipher", "ECDHE-RSA-CHACHA20-POLY1305", "-no_tls1_3"},
 			"", "",
-			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusFail, CheckOrder: StatusPass}, map[string]bool{"TLS 1.2": true}, 0, false},
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusFail, CheckOrder: StatusPass}, map[string]bool{"TLS 1.2": true}, 0, false, ""},
 		{"tls 1.3 only", []string{"-cert_chain", p.interPEM, "-tls1_3"},
 			"", "",
-			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckOrder: StatusPass, CheckRoot: StatusPass}, map[string]bool{"TLS 1.2": false, "TLS 1.3": true}, 0, false},
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckOrder: StatusPass, CheckRoot: StatusPass}, map[string]bool{"TLS 1.2": false, "TLS 1.3": true}, 0, false, ""},
 		{"tls 1.1 only", []string{"-cert_chain", p.interPEM, "-tls1_1", "-cipher", "ALL:@SECLEVEL=0"},
 			"", "",
-			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckOrder: StatusPass}, map[string]bool{"TLS 1.1": true, "TLS 1.2": false, "TLS 1.3": false}, 0, false},
+			map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckOrder: StatusPass}, map[string]bool{"TLS 1.1": true, "TLS 1.2": false, "TLS 1.3": false}, 0, false, ""},
 		{"out of order", []string{"-cert_chain", p.disorderPEM, "-no_tls1_3"},
 			"", "TLS 1.2",
-			map[string]Status{CheckOrder: StatusFail, CheckRoot: StatusPass}, nil, 0, false},
+			map[string]Status{CheckOrder: StatusFail, CheckRoot: StatusPass}, nil, 0, false, ""},
 		{"missing intermediate", []string{"-no_tls1_3"},
 			"", "TLS 1.2",
-			map[string]Status{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckRoot: StatusFail}, nil, 0, false},
+			map[string]Status{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckRoot: StatusFail}, nil, 0, false, ""},
 		{"client cert required", []string{"-cert_chain", p.interPEM, "-Verify", "2", "-CAfile", p.rootPEM, "-no_tls1_3"},
 			"", "TLS 1.2",
-			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusFail}, nil, 1, true},
+			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusFail}, nil, 1, true,
+			// s_server's -Verify without -verify_return_error refuses a
+			// client without a certificate but lets any certificate
+			// through: the OTP client's stand-in, under a CA the list
+			// does not name, is accepted.
+			"the server lists a CA other than the sender's and requires a certificate, so chainscope fails it (sender-model.md section 4: the list is what the server advertises); s_server without -verify_return_error accepts any certificate, which only a request with one shows"},
 		// s_server's -verify asks, and lets any certificate through
 		// (without -verify_return_error): optional, unauthenticated.
 		{"client cert optional", []string{"-cert_chain", p.interPEM, "-verify", "2", "-CAfile", p.rootPEM, "-no_tls1_3"},
 			"", "TLS 1.2",
-			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusWarn}, nil, 1, true},
+			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusWarn}, nil, 1, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,6 +146,7 @@ func TestOpenSSLServers(t *testing.T) {
 			if r.TLS.ClientAuth.Requested != tt.req || len(r.TLS.ClientAuth.AcceptableCAs) != tt.cas {
 				t.Errorf("client_auth = %+v, want requested %v with %d CAs", r.TLS.ClientAuth, tt.req, tt.cas)
 			}
+			otp.agrees(t, r, otpsender.Options{Addr: addr, ServerName: "example.test", CAFile: p.rootPEM, CertFile: standIn, KeyFile: standInKey}, tt.otpDiffers)
 		})
 	}
 }
@@ -200,10 +211,13 @@ func TestAgreesWithSClient(t *testing.T) {
 }
 
 // TestNginx serves the chain out of order and requires a client
-// certificate, as an operator's nginx would.
+// certificate, as an operator's nginx would; the sender's own stack agrees
+// it fails.
 func TestNginx(t *testing.T) {
 	t.Parallel()
 	p := newE2EPKI(t)
+	otp := startOTP(t)
+	standIn, standInKey := senderStandIn(t, p.dir)
 	addr := startNginx(t, p, fmt.Sprintf(`ssl_certificate %s; ssl_certificate_key %s; ssl_protocols TLSv1.2;
     ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384;
     ssl_verify_client on; ssl_client_certificate %s; ssl_verify_depth 2;
@@ -224,6 +238,7 @@ func TestNginx(t *testing.T) {
 	if len(r.TLS.ClientAuth.AcceptableCAs) != 1 || r.TLS.ClientAuth.AcceptableCAs[0] != p.root.Cert.Subject.String() {
 		t.Errorf("acceptable_cas = %v, want [%s]", r.TLS.ClientAuth.AcceptableCAs, p.root.Cert.Subject.String())
 	}
+	otp.agrees(t, r, otpsender.Options{Addr: addr, ServerName: "example.test", CAFile: p.rootPEM, CertFile: standIn, KeyFile: standInKey}, "")
 }
 
 // TestCiphersAgreeWithOpenSSL: on an s_server speaking TLS 1.0 to 1.3 with

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"chainscope/internal/e2e"
+	"chainscope/internal/otpsender"
 
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
@@ -64,6 +65,14 @@ func TestLiveGoServers(t *testing.T) {
 	otherPool.AddCert(testpki.Root(t, "Other Client Root").Cert)
 	otherLeaf := testpki.Leaf(t, inter, "example.test")
 	rsaEncOnly := testpki.Leaf(t, inter, "example.test", testpki.RSA(2048), testpki.KeyUsage(x509.KeyUsageKeyEncipherment))
+	// The sender's own stack connects to each server too: trusting root,
+	// presenting the client certificate chainscope presents, or else a
+	// stand-in for the sender's.
+	otp := startOTP(t)
+	dir := t.TempDir()
+	rootPEM := writeFile(t, dir, "root.pem", testpki.PEM(root))
+	clientPEM, clientKeyPEM := writeFile(t, dir, "client.pem", testpki.PEM(client, inter)), writeFile(t, dir, "client.key", testpki.KeyPEM(t, client))
+	standIn, standInKey := senderStandIn(t, dir)
 
 	tests := []struct {
 		name       string
@@ -201,6 +210,11 @@ func TestLiveGoServers(t *testing.T) {
 			if len(r.Chain) == 0 {
 				t.Errorf("no chain in the report")
 			}
+			o := otpsender.Options{Addr: addr, ServerName: "example.test", CAFile: rootPEM, CertFile: standIn, KeyFile: standInKey}
+			if tt.clientCert {
+				o.CertFile, o.KeyFile = clientPEM, clientKeyPEM
+			}
+			otp.agrees(t, r, o, "")
 		})
 	}
 }

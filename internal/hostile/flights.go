@@ -24,10 +24,11 @@ import (
 // This file holds scripted TLS 1.2 servers whose flights are built by
 // hand, for what no TLS library serves: a DH group OpenSSL refuses to set
 // (under 1024 bits, even at security level 0), a fatal alert right after
-// the ServerKeyExchange. They sign with a real certificate's key, so a
-// client judges the flight, not a fixture's mistake. Each stands for a
-// server configuration seen in the field; sender-model.md section 3 says
-// how the sender judges it.
+// the ServerKeyExchange, a ServerKeyExchange signed by a key that is not
+// the certificate's. Except where the key is the point, they sign with the
+// real certificate's key, so a client judges the flight, not a fixture's
+// mistake. Each stands for a server configuration seen in the field;
+// sender-model.md section 3 says how the sender judges it.
 
 // Protocol numbers the scripted flights need (RFC 5246 §7.4, §A.5; RFC 5288).
 const (
@@ -71,52 +72,77 @@ func AlertAfterKeyExchange(name string, chain [][]byte, key *rsa.PrivateKey, ale
 		Name:        name,
 		Description: fmt.Sprintf("TLS 1.2: ServerHello, Certificate, ServerKeyExchange, then a fatal alert %d", alert),
 		Serve: func(c net.Conn, hello []byte) {
-			ch, err := parseClientHello(hello)
-			if err != nil {
-				return
-			}
-			if tls13 && ch.offers13() {
-				// A server that speaks TLS 1.3 picks it whenever offered
-				// (RFC 8446 §4.2.1); what follows is not this fixture's.
-				_, rv, sh := ch.answer13(0)
-				if write(c, record(recordHandshake, rv, sh)) == nil {
-					waitGone(c, lingerTimeout)
-				}
-				return
-			}
-			if ch.legacyVersion() < versionTLS12 {
-				_ = write(c, record(recordAlert, versionTLS12, []byte{alertLevelFatal, alertHandshakeFailure}))
-				return
-			}
-			suite := firstOffered(ch.suites, 0xC02F, 0xC030, 0xC027, 0xC028, 0xC013, 0xC014)
-			if suite == 0 || !slices.Contains(ch.sigAlgs, schemeRSAPKCS1SHA256) || !slices.Contains(ch.groups, groupSecp256r1) {
-				_ = write(c, record(recordAlert, versionTLS12, []byte{alertLevelFatal, alertHandshakeFailure}))
-				return
-			}
-			sr := randomBytes(32)
-			priv, err := ecdh.P256().GenerateKey(rand.Reader)
-			if err != nil {
-				return
-			}
-			var params cryptobyte.Builder
-			params.AddUint8(3) // named_curve (RFC 8422 §5.4)
-			params.AddUint16(groupSecp256r1)
-			params.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(priv.PublicKey().Bytes()) })
-			ske, err := signedKeyExchange(params.BytesOrPanic(), ch.random, sr, key)
-			if err != nil {
-				return
-			}
-			flight := slices.Concat(
-				serverHello(versionTLS12, sr, randomBytes(32), suite, nil),
-				handshake(typeCertificate, certificateBody(chain...)),
-				handshake(typeServerKeyExchange, ske))
-			if write(c, slices.Concat(record(recordHandshake, versionTLS12, flight),
-				record(recordAlert, versionTLS12, []byte{alertLevelFatal, alert}))) != nil {
-				return
-			}
-			waitGone(c, lingerTimeout)
+			serveECDHE(c, hello, chain, key, tls13, record(recordAlert, versionTLS12, []byte{alertLevelFatal, alert}))
 		},
 	}
+}
+
+// ForeignKeyExchange returns a server whose certificate and private key do
+// not belong together: it answers a TLS 1.2 hello offering an ECDHE_RSA
+// suite with ServerHello, Certificate (chain, leaf first), a P-256
+// ServerKeyExchange signed with signer — a key other than the leaf's — and
+// ServerHelloDone, then waits for the client's alert. A client that
+// verifies the signature aborts with decrypt_error (RFC 5246 §7.4.3); one
+// that does not goes on, and finds the connection closed.
+func ForeignKeyExchange(name string, chain [][]byte, signer *rsa.PrivateKey) Scenario {
+	return Scenario{
+		Name:        name,
+		Description: "TLS 1.2 ECDHE_RSA: a ServerKeyExchange signed by a key other than the certificate's",
+		Serve: func(c net.Conn, hello []byte) {
+			serveECDHE(c, hello, chain, signer, false, record(recordHandshake, versionTLS12, handshake(typeServerHelloDone, nil)))
+		},
+	}
+}
+
+// serveECDHE answers a TLS 1.2 hello offering an ECDHE_RSA suite,
+// rsa_pkcs1_sha256 and P-256 with ServerHello, Certificate and a P-256
+// ServerKeyExchange signed with key, then the records of after, then waits
+// for the client to go. Any other hello gets a handshake_failure alert;
+// with tls13, a hello offering TLS 1.3 gets a TLS 1.3 ServerHello alone.
+func serveECDHE(c net.Conn, hello []byte, chain [][]byte, key *rsa.PrivateKey, tls13 bool, after []byte) {
+	ch, err := parseClientHello(hello)
+	if err != nil {
+		return
+	}
+	if tls13 && ch.offers13() {
+		// A server that speaks TLS 1.3 picks it whenever offered
+		// (RFC 8446 §4.2.1); what follows is not this fixture's.
+		_, rv, sh := ch.answer13(0)
+		if write(c, record(recordHandshake, rv, sh)) == nil {
+			waitGone(c, lingerTimeout)
+		}
+		return
+	}
+	if ch.legacyVersion() < versionTLS12 {
+		_ = write(c, record(recordAlert, versionTLS12, []byte{alertLevelFatal, alertHandshakeFailure}))
+		return
+	}
+	suite := firstOffered(ch.suites, 0xC02F, 0xC030, 0xC027, 0xC028, 0xC013, 0xC014)
+	if suite == 0 || !slices.Contains(ch.sigAlgs, schemeRSAPKCS1SHA256) || !slices.Contains(ch.groups, groupSecp256r1) {
+		_ = write(c, record(recordAlert, versionTLS12, []byte{alertLevelFatal, alertHandshakeFailure}))
+		return
+	}
+	sr := randomBytes(32)
+	priv, err := ecdh.P256().GenerateKey(rand.Reader)
+	if err != nil {
+		return
+	}
+	var params cryptobyte.Builder
+	params.AddUint8(3) // named_curve (RFC 8422 §5.4)
+	params.AddUint16(groupSecp256r1)
+	params.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(priv.PublicKey().Bytes()) })
+	ske, err := signedKeyExchange(params.BytesOrPanic(), ch.random, sr, key)
+	if err != nil {
+		return
+	}
+	flight := slices.Concat(
+		serverHello(versionTLS12, sr, randomBytes(32), suite, nil),
+		handshake(typeCertificate, certificateBody(chain...)),
+		handshake(typeServerKeyExchange, ske))
+	if write(c, slices.Concat(record(recordHandshake, versionTLS12, flight), after)) != nil {
+		return
+	}
+	waitGone(c, lingerTimeout)
 }
 
 // firstOffered returns the first of want that suites holds, or 0.

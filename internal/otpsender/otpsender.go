@@ -6,27 +6,122 @@
 // whenever a server asks — followed by one HEAD / over the connection, as
 // a delivery meets an HTTP-level refusal. Tests compare chainscope's
 // verdicts with it.
+//
+// One Erlang VM ([Start]) serves every connection of a test, each in its
+// own Erlang process: a VM takes about a second of a loaded machine to
+// boot, so one per connection made tests time out on a busy CI runner.
 package otpsender
 
 import (
+	"bufio"
 	"context"
 	_ "embed"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 //go:embed sender.escript
 var script []byte
 
-// WriteScript writes the escript into dir and returns its path.
-func WriteScript(dir string) (string, error) {
-	p := filepath.Join(dir, "sender.escript")
-	return p, os.WriteFile(p, script, 0o700)
+// Client is one Erlang VM running the sender's client. Its methods are
+// safe for concurrent use.
+type Client struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	done  chan struct{} // closed when the VM's output ends
+
+	mu      sync.Mutex
+	next    int
+	pending map[int]chan string
+	ready   chan struct{} // closed when the VM said "ready"
+	err     error         // why the VM stopped, once done
+	stderr  strings.Builder
+}
+
+// Start writes the escript into dir and starts its VM; the VM boots in the
+// background and the first [Client.Connect] waits for it. Close stops it.
+func Start(dir string) (*Client, error) {
+	path := filepath.Join(dir, "sender.escript")
+	if err := os.WriteFile(path, script, 0o700); err != nil {
+		return nil, err
+	}
+	c := &Client{cmd: exec.Command("escript", path), done: make(chan struct{}), ready: make(chan struct{}), pending: map[int]chan string{}}
+	stdout, err := c.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	c.cmd.Stderr = &lockedWriter{mu: &c.mu, w: &c.stderr}
+	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	if err := c.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start escript: %w", err)
+	}
+	go c.read(stdout)
+	return c, nil
+}
+
+// read hands each answer line to the request waiting for it.
+func (c *Client) read(stdout io.Reader) {
+	defer close(c.done)
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "ready" {
+			close(c.ready)
+			continue
+		}
+		id, rest, _ := strings.Cut(line, " ")
+		n, err := strconv.Atoi(id)
+		if err != nil {
+			continue // the VM's own chatter
+		}
+		c.mu.Lock()
+		ch := c.pending[n]
+		delete(c.pending, n)
+		c.mu.Unlock()
+		if ch != nil {
+			ch <- rest
+		}
+	}
+	err := c.cmd.Wait()
+	c.mu.Lock()
+	c.err = fmt.Errorf("escript stopped (%v): %s", err, strings.TrimSpace(c.stderr.String()))
+	c.mu.Unlock()
+}
+
+// Close ends the VM's input, waits for it to stop, and returns once its
+// output is read to the end. Connections still under way are cut.
+func (c *Client) Close() error {
+	_ = c.stdin.Close()
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.done
+	}
+	return nil
+}
+
+// lockedWriter writes to w under mu.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // Options are one connection's settings.
@@ -63,10 +158,11 @@ type Result struct {
 	Line string
 }
 
-// Run connects once with the escript at path. The error is for a script
-// that could not run or answered nothing that parses; a refused delivery is
-// a Result.
-func Run(ctx context.Context, path string, o Options) (Result, error) {
+// Connect makes one connection and one request, bounded by ctx (the VM's
+// boot included) and by o.Timeout inside the VM. The error is for a VM
+// that stopped, a request that could not be sent or an answer that does
+// not parse; a refused delivery is a Result.
+func (c *Client) Connect(ctx context.Context, o Options) (Result, error) {
 	host, port, err := net.SplitHostPort(o.Addr)
 	if err != nil {
 		return Result{}, err
@@ -75,23 +171,59 @@ func Run(ctx context.Context, path string, o Options) (Result, error) {
 	if cert == "" {
 		cert, key = "-", "-"
 	}
-	args := append([]string{path, host, port, o.ServerName, o.CAFile, cert, key, fmt.Sprint(o.Timeout.Milliseconds())}, o.Suites...)
-	out, err := exec.CommandContext(ctx, "escript", args...).Output()
-	var line string
-	for _, l := range strings.Split(string(out), "\n") {
-		if f := strings.Fields(l); len(f) > 0 && (f[0] == "ok" || f[0] == "refused" || f[0] == "error") {
-			line = strings.TrimSpace(l)
+	fields := append([]string{host, port, o.ServerName, o.CAFile, cert, key, fmt.Sprint(o.Timeout.Milliseconds())}, o.Suites...)
+	for _, f := range fields {
+		if f == "" || strings.ContainsAny(f, "\t\r\n") {
+			return Result{}, fmt.Errorf("otpsender: request field %q is empty or holds a tab or newline", f)
 		}
 	}
-	if line == "" {
-		return Result{}, fmt.Errorf("escript: no answer (%v): %q", err, out)
+	select {
+	case <-c.ready:
+	case <-c.done:
+		return Result{}, c.stopped()
+	case <-ctx.Done():
+		return Result{}, fmt.Errorf("otpsender: the Erlang VM did not start: %w", ctx.Err())
 	}
+	ch := make(chan string, 1)
+	c.mu.Lock()
+	c.next++
+	id := c.next
+	c.pending[id] = ch
+	_, err = fmt.Fprintf(c.stdin, "%d\t%s\n", id, strings.Join(fields, "\t"))
+	c.mu.Unlock()
+	if err != nil {
+		return Result{}, fmt.Errorf("otpsender: write request: %w", err)
+	}
+	select {
+	case line := <-ch:
+		return parse(line)
+	case <-c.done:
+		return Result{}, c.stopped()
+	case <-ctx.Done():
+		c.mu.Lock()
+		delete(c.pending, id)
+		c.mu.Unlock()
+		return Result{}, fmt.Errorf("otpsender: no answer from the Erlang VM: %w", ctx.Err())
+	}
+}
+
+func (c *Client) stopped() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// parse reads one answer line, its id removed.
+func parse(line string) (Result, error) {
 	r := Result{Line: line}
 	f := strings.Fields(line)
+	if len(f) == 0 {
+		return Result{}, fmt.Errorf("otpsender: empty answer")
+	}
 	switch f[0] {
 	case "ok":
 		if len(f) < 5 {
-			return Result{}, fmt.Errorf("escript: %q", line)
+			return Result{}, fmt.Errorf("otpsender: %q", line)
 		}
 		r.Delivered, r.Protocol, r.Suite, r.HTTP = true, f[1], f[2], strings.Join(f[4:], " ")
 		if refusing(r.HTTP) {
@@ -99,13 +231,21 @@ func Run(ctx context.Context, path string, o Options) (Result, error) {
 		}
 	case "refused":
 		if len(f) < 4 {
-			return Result{}, fmt.Errorf("escript: %q", line)
+			return Result{}, fmt.Errorf("otpsender: %q", line)
 		}
 		r.Protocol, r.Suite, r.Reason = f[1], f[2], strings.Join(f[3:], " ")
-	default:
+	case "error":
 		r.Reason = strings.TrimPrefix(line, "error ")
+	default:
+		return Result{}, fmt.Errorf("otpsender: %q", line)
 	}
 	return r, nil
+}
+
+// TimedOut reports whether the connection failed for want of an answer in
+// time (OTP's timeout), not for a refusal.
+func (r Result) TimedOut() bool {
+	return !r.Delivered && strings.HasPrefix(r.Reason, "timeout")
 }
 
 // refusing reports a status line that refuses the request for want of an

@@ -6,13 +6,40 @@
 %% After the handshake it sends one HEAD / and reads the status line, as a
 %% delivery would meet an HTTP-level refusal.
 %%
-%% Usage: sender.escript HOST PORT SNI CAFILE CERTFILE|- KEYFILE|- TIMEOUT_MS SUITE...
-%% Prints one line:
-%%   ok PROTOCOL SUITE http STATUS-LINE | ok PROTOCOL SUITE http none
-%%   refused PROTOCOL SUITE REASON        (the handshake completed, the request did not)
-%%   error REASON                         (the handshake failed)
-main([Host, Port, SNI, CAFile, CertFile, KeyFile, TimeoutMs | Suites]) ->
+%% One VM serves many connections: each line on standard input is a
+%% request, tab-separated,
+%%   ID HOST PORT SNI CAFILE CERTFILE|- KEYFILE|- TIMEOUT_MS SUITE...
+%% and each is answered, in its own process and in any order, with one line
+%%   ID ok PROTOCOL SUITE http STATUS-LINE | ID ok PROTOCOL SUITE http none
+%%   ID refused PROTOCOL SUITE REASON   (the handshake completed, the request did not)
+%%   ID error REASON                    (the handshake failed)
+%% The VM stops at the end of its input.
+main(_) ->
     {ok, _} = application:ensure_all_started(ssl),
+    io:format("ready~n"),
+    loop().
+
+loop() ->
+    case io:get_line("") of
+        eof -> ok;
+        {error, _} -> ok;
+        Line ->
+            case string:split(string:trim(Line, trailing, "\r\n"), "\t", all) of
+                [Id | Args] when length(Args) >= 7 ->
+                    spawn(fun() -> answer(Id, Args) end);
+                _ ->
+                    io:format("bad request ~0p~n", [Line])
+            end,
+            loop()
+    end.
+
+answer(Id, Args) ->
+    Out = try connect(Args)
+          catch Class:Reason -> io_lib:format("error {crash,~0p,~0p}", [Class, Reason])
+          end,
+    io:format("~s ~s~n", [Id, Out]).
+
+connect([Host, Port, SNI, CAFile, CertFile, KeyFile, TimeoutMs | Suites]) ->
     Timeout = list_to_integer(TimeoutMs),
     Ciphers = [ssl:str_to_suite(S) || S <- Suites],
     Opts = [{versions, ['tlsv1.2']},
@@ -28,23 +55,23 @@ main([Host, Port, SNI, CAFile, CertFile, KeyFile, TimeoutMs | Suites]) ->
             {ok, Info} = ssl:connection_information(S, [protocol, selected_cipher_suite]),
             Proto = proplists:get_value(protocol, Info),
             Suite = ssl:suite_to_str(proplists:get_value(selected_cipher_suite, Info)),
-            Head = io_lib:format("ok ~s ~s", [Proto, Suite]),
             Sent = ssl:send(S, ["HEAD / HTTP/1.1\r\nHost: ", SNI, "\r\nConnection: close\r\n\r\n"]),
-            case Sent =:= ok andalso ssl:recv(S, 0, min(Timeout, 3000)) of
-                false ->
-                    {error, SendErr} = Sent,
-                    io:format("refused ~s ~s ~0p~n", [Proto, Suite, SendErr]);
-                {ok, Data} ->
-                    [Line | _] = string:split(Data, "\r\n"),
-                    io:format("~s http ~s~n", [Head, Line]);
-                {error, timeout} ->
-                    io:format("~s http none~n", [Head]);
-                {error, Reason} ->
-                    io:format("refused ~s ~s ~0p~n", [Proto, Suite, Reason])
-            end,
-            ssl:close(S);
+            Out = case Sent =:= ok andalso ssl:recv(S, 0, min(Timeout, 3000)) of
+                      false ->
+                          {error, SendErr} = Sent,
+                          io_lib:format("refused ~s ~s ~0p", [Proto, Suite, SendErr]);
+                      {ok, Data} ->
+                          [StatusLine | _] = string:split(Data, "\r\n"),
+                          io_lib:format("ok ~s ~s http ~s", [Proto, Suite, string:replace(StatusLine, "\n", " ", all)]);
+                      {error, timeout} ->
+                          io_lib:format("ok ~s ~s http none", [Proto, Suite]);
+                      {error, Reason} ->
+                          io_lib:format("refused ~s ~s ~0p", [Proto, Suite, Reason])
+                  end,
+            ssl:close(S),
+            Out;
         {error, Reason} ->
-            io:format("error ~0p~n", [Reason])
+            io_lib:format("error ~0p", [Reason])
     end.
 
 client_cert("-", _) -> [];
