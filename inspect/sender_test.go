@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/ocsp"
 
 	"chainscope/inspect/policy"
@@ -662,4 +664,131 @@ func TestHiccups(t *testing.T) {
 			tt.check(t, r, err)
 		})
 	}
+}
+
+// TestPolicyHelloIsOTPs captures the ClientHello of the sender's own
+// stack, configured as sender-model.md section 6 says, and compares the
+// pagerduty policy's hello with it (section 2): the record version, the
+// suites in order (the SCSV first), exactly the same extensions in the
+// same order, the same groups in the same order (OTP's every curve of its
+// crypto library) and point formats. OTP 25 adds RSA-PSS schemes to its
+// TLS 1.2 signature_algorithms (OTP 23 on); the sender's release of
+// OTP 21–22 sends the policy's eleven, which OTP 25 must hold too.
+func TestPolicyHelloIsOTPs(t *testing.T) {
+	t.Parallel()
+	otp := startOTP(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan []byte, 1)
+	go func() {
+		defer close(got)
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_ = c.SetReadDeadline(time.Now().Add(3 * time.Minute))
+		var hdr [5]byte
+		if _, err := io.ReadFull(c, hdr[:]); err != nil {
+			return
+		}
+		rec := make([]byte, int(hdr[3])<<8|int(hdr[4]))
+		if _, err := io.ReadFull(c, rec); err == nil {
+			got <- append(hdr[:], rec...)
+		}
+	}()
+	res, err := otp.c.Connect(context.Background(), otpsender.Options{Addr: ln.Addr().String(), ServerName: "example.test",
+		CAFile: writeFile(t, t.TempDir(), "none.pem", testpki.PEM(testpki.Root(t, "Unused Root"))), Suites: otp.suites, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatalf("OTP client: %v", err)
+	}
+	otpHello, ok := <-got
+	if !ok {
+		t.Fatalf("no ClientHello from the OTP client (%s)", res.Line)
+	}
+	pol := policy.PagerDuty()
+	ours, err := policyHello(pol, "example.test").Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, w := readHello(t, otpHello), readHello(t, ours)
+	if len(o.suites) == 0 || len(o.extensions) == 0 || len(o.groups) == 0 || len(o.sigAlgs) == 0 {
+		t.Fatalf("OTP's hello read as %+v, want suites, extensions, groups and signature schemes", o)
+	}
+	if o.record != w.record || !slices.Equal(o.suites, w.suites) || !slices.Equal(o.extensions, w.extensions) ||
+		!slices.Equal(o.groups, w.groups) || !bytes.Equal(o.pointFormats, w.pointFormats) {
+		t.Errorf("OTP's hello: record %04x, suites %04x, extensions %v, groups %v, point formats %v\n"+
+			"policy's:    record %04x, suites %04x, extensions %v, groups %v, point formats %v",
+			o.record, o.suites, o.extensions, o.groups, o.pointFormats, w.record, w.suites, w.extensions, w.groups, w.pointFormats)
+	}
+	for _, s := range w.sigAlgs {
+		if !slices.Contains(o.sigAlgs, s) {
+			t.Errorf("the policy offers signature scheme %04x, OTP 25 does not (it offers %04x)", s, o.sigAlgs)
+		}
+	}
+}
+
+// helloFields are the fields of a ClientHello the policy models.
+type helloFields struct {
+	record                              uint16
+	suites, extensions, groups, sigAlgs []uint16
+	pointFormats                        []byte
+}
+
+// readHello reads a ClientHello record (RFC 5246 §7.4.1.2) as
+// TestPolicyHelloIsOTPs compares it.
+func readHello(t *testing.T, rec []byte) helloFields {
+	t.Helper()
+	var h helloFields
+	s := cryptobyte.String(rec)
+	var msg, body, random, sid, suites, comp, exts cryptobyte.String
+	var typ, recType uint8
+	var legacy uint16
+	if !s.ReadUint8(&recType) || !s.ReadUint16(&h.record) || !s.ReadUint16LengthPrefixed(&msg) ||
+		!msg.ReadUint8(&typ) || !msg.ReadUint24LengthPrefixed(&body) || typ != 1 ||
+		!body.ReadUint16(&legacy) || !body.ReadBytes((*[]byte)(&random), 32) || !body.ReadUint8LengthPrefixed(&sid) ||
+		!body.ReadUint16LengthPrefixed(&suites) || !body.ReadUint8LengthPrefixed(&comp) || !body.ReadUint16LengthPrefixed(&exts) {
+		t.Fatalf("not a ClientHello record: % x", rec)
+	}
+	h.suites = uint16s(t, suites)
+	for !exts.Empty() {
+		var typ uint16
+		var data cryptobyte.String
+		if !exts.ReadUint16(&typ) || !exts.ReadUint16LengthPrefixed(&data) {
+			t.Fatalf("malformed extensions: % x", rec)
+		}
+		h.extensions = append(h.extensions, typ)
+		var list cryptobyte.String
+		switch typ {
+		case 10:
+			if data.ReadUint16LengthPrefixed(&list) {
+				h.groups = uint16s(t, list)
+			}
+		case 13:
+			if data.ReadUint16LengthPrefixed(&list) {
+				h.sigAlgs = uint16s(t, list)
+			}
+		case 11:
+			if data.ReadUint8LengthPrefixed(&list) {
+				h.pointFormats = list
+			}
+		}
+	}
+	return h
+}
+
+func uint16s(t *testing.T, s cryptobyte.String) []uint16 {
+	t.Helper()
+	var out []uint16
+	for !s.Empty() {
+		var v uint16
+		if !s.ReadUint16(&v) {
+			t.Fatalf("odd-length list % x", []byte(s))
+		}
+		out = append(out, v)
+	}
+	return out
 }
