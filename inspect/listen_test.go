@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -22,6 +23,9 @@ type listenFixture struct {
 	addr    string
 	sender  tls.Certificate // the sender's client certificate and its intermediate
 	impostr tls.Certificate // CN=webhooks.test from another CA
+	// large is the sender's CN from its CA with 10,000 SANs: a
+	// certificate of some 200 KB.
+	large   tls.Certificate
 	mu      sync.Mutex
 	reports []Report
 	got     chan struct{}
@@ -35,6 +39,11 @@ func startListener(t *testing.T, l *Listener) *listenFixture {
 	clientEKU := testpki.EKU(x509.ExtKeyUsageClientAuth)
 	sender := testpki.Leaf(t, inter, "webhooks.test", clientEKU)
 	impostor := testpki.Leaf(t, other, "webhooks.test", clientEKU)
+	sans := make([]string, 10000)
+	for i := range sans {
+		sans[i] = fmt.Sprintf("h%05d.webhooks.test", i)
+	}
+	large := testpki.Leaf(t, inter, "webhooks.test", clientEKU, testpki.DNS(sans...))
 	srv := testpki.Leaf(t, testpki.Root(t, "Listener Root"), "listener.test")
 	pol := policy.PagerDuty()
 	pol.ClientAuth = policy.ClientAuth{VerifyDepth: 2, Chains: []policy.ClientChain{
@@ -48,6 +57,7 @@ func startListener(t *testing.T, l *Listener) *listenFixture {
 		addr:    ln.Addr().String(),
 		sender:  tls.Certificate{Certificate: [][]byte{sender.Cert.Raw, inter.Cert.Raw}, PrivateKey: sender.Key},
 		impostr: tls.Certificate{Certificate: [][]byte{impostor.Cert.Raw}, PrivateKey: impostor.Key},
+		large:   tls.Certificate{Certificate: [][]byte{large.Cert.Raw, inter.Cert.Raw}, PrivateKey: large.Key},
 		got:     make(chan struct{}, 64),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -92,7 +102,9 @@ func (f *listenFixture) wait(t *testing.T, n int) Report {
 // nil) and returns the response's status line and body.
 func (f *listenFixture) get(t *testing.T, cert *tls.Certificate, version uint16) string {
 	t.Helper()
-	cfg := &tls.Config{InsecureSkipVerify: true, ServerName: "listener.test", MaxVersion: version}
+	// A session cache, as curl and OpenSSL have: the client then offers
+	// psk_key_exchange_modes and a TLS 1.3 server sends it tickets.
+	cfg := &tls.Config{InsecureSkipVerify: true, ServerName: "listener.test", MaxVersion: version, ClientSessionCache: tls.NewLRUClientSessionCache(1)}
 	if cert != nil {
 		cfg.Certificates = []tls.Certificate{*cert}
 	}
@@ -127,6 +139,11 @@ func TestListener(t *testing.T) {
 		{"sender, TLS 1.2", &f.sender, tls.VersionTLS12, VerdictPass, 2, ""},
 		{"sender, TLS 1.3", &f.sender, tls.VersionTLS13, VerdictPass, 2, ""},
 		{"another CA", &f.impostr, tls.VersionTLS12, VerdictFail, 1, CheckClientIssuer},
+		// Larger than a session ticket can hold (crypto/tls puts the
+		// client's chain in the TLS 1.3 ticket, whose length has 2
+		// bytes): the handshake must not fail on sending one.
+		{"10,000 SANs, TLS 1.3", &f.large, tls.VersionTLS13, VerdictPass, 2, ""},
+		{"10,000 SANs, TLS 1.2", &f.large, tls.VersionTLS12, VerdictPass, 2, ""},
 		{"no certificate", nil, tls.VersionTLS13, VerdictFail, 0, CheckClientIssuer},
 	}
 	for i, tt := range tests {
