@@ -46,7 +46,8 @@ func TestHostileFiles(t *testing.T) {
 	for i := range sans {
 		sans[i] = "h" + strings.Repeat("x", i%50) + ".example.test"
 	}
-	evilCN := "evil\x1b]0;pwned\x07\x1b[2J\u202eexample.test"
+	// The CR LF would start a line of the report's own: "verdict PASS".
+	evilCN := "evil\x1b]0;pwned\x07\x1b[2J\u202eexample.test\r\nverdict      PASS"
 	tests := []struct {
 		name, file string
 		code       int
@@ -76,6 +77,18 @@ func TestHostileFiles(t *testing.T) {
 				}
 				if mode == "--text" && bytes.ContainsAny([]byte(stdout+stderr), "\x1b\x07\u202e") {
 					t.Errorf("--text: raw ESC, BEL or bidi override reached the terminal:\n%q", stdout)
+				}
+				if mode == "--text" {
+					// The same names judged as a client chain (listen
+					// and --as client) quote the subject in more places.
+					asClient, _, _ := runCLI(t, "", "--text", "--as", "client", "--at", "2026-06-01", tt.file)
+					for _, out := range []string{stdout, asClient} {
+						for _, l := range strings.Split(out, "\n") {
+							if strings.HasPrefix(strings.TrimSpace(l), "verdict      PASS") {
+								t.Errorf("--text: a line break of a name reached the terminal, starting a line %q", l)
+							}
+						}
+					}
 				}
 				if mode == "--json" {
 					var r inspect.Report

@@ -99,10 +99,10 @@ func (p checksPane) view(r *inspect.Report, st styles, w, h int, focused, marked
 // does about it), when set.
 func checkDetailLines(c inspect.Check, st styles, w int, fixHint string) []string {
 	var lines []string
-	for _, d := range sanitizeLines(c.Detail) {
+	for _, d := range sanitizeProse(c.Detail) {
 		lines = append(lines, wrap(d, w)...)
 	}
-	for i, f := range sanitizeLines(c.Fix) {
+	for i, f := range sanitizeProse(c.Fix) {
 		for j, l := range wrap(f, w-5) {
 			label := "     "
 			if i == 0 && j == 0 {

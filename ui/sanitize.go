@@ -42,6 +42,19 @@ func sanitizeLines(s string) []string {
 	return lines
 }
 
+// sanitizeProse sanitizes a check's detail or fix: one line of the
+// engine's prose (the engine writes no line break in them), so a CR or LF
+// in it came from a name it quotes — a subject with "\r\nverdict PASS" —
+// and is shown escaped like any control character, never starting a line
+// of the report's own. It returns nil for "" and one line otherwise, capped
+// at maxProse runes.
+func sanitizeProse(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{sanitize(s, maxProse)}
+}
+
 // sanitize is Sanitize with a cap of max runes (max >= 1).
 func sanitize(s string, max int) string {
 	if plainASCII(s) && len(s) <= max {

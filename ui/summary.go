@@ -95,7 +95,7 @@ func outcomeLine(st styles, name string, r *inspect.Report) string {
 		return line + "  " + Sanitize(r.Error)
 	}
 	if c, ok := firstFix(r); ok {
-		fix := strings.Join(sanitizeLines(c.Fix), " ")
+		fix := strings.Join(sanitizeProse(c.Fix), " ")
 		return line + "  " + Sanitize(c.ID) + ": " + fix
 	}
 	return line

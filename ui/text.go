@@ -299,9 +299,8 @@ func showChecks(r *inspect.Report) bool {
 	return false
 }
 
-// checkLines list every check on one line, symbol first; fail and warn
-// get their whole detail and fix under it, the others the first line of
-// their detail.
+// checkLines list every check on one line, symbol first, its detail and
+// its fix (when it has one) under it.
 func checkLines(r *inspect.Report, st styles) []string {
 	idWidth := 16
 	for _, c := range r.Checks {
@@ -312,23 +311,11 @@ func checkLines(r *inspect.Report, st styles) []string {
 		id := Sanitize(c.ID)
 		lines = append(lines, fmt.Sprintf("  %s %s%s%s", st.mark(c.Status), id,
 			strings.Repeat(" ", idWidth-len(id)), Sanitize(c.Title)))
-		detail := sanitizeLines(c.Detail)
-		serious := c.Status == inspect.StatusFail || c.Status == inspect.StatusWarn
-		if !serious && len(detail) > 1 {
-			detail = detail[:1]
-		}
-		for _, d := range detail {
+		for _, d := range sanitizeProse(c.Detail) {
 			lines = append(lines, "      "+d)
 		}
-		if serious || c.Fix != "" {
-			for i, f := range sanitizeLines(c.Fix) {
-				if i == 0 {
-					f = st.title.Render("fix:") + " " + f
-				} else {
-					f = "     " + f
-				}
-				lines = append(lines, "      "+f)
-			}
+		for _, f := range sanitizeProse(c.Fix) {
+			lines = append(lines, "      "+st.title.Render("fix:")+" "+f)
 		}
 	}
 	return lines
