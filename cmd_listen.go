@@ -117,8 +117,8 @@ func parseListen(args []string) (*listenConfig, error) {
 	if _, err := pol.RequireClientChains(now, policy.RegionAll); err != nil {
 		return nil, usageError{msg: err.Error()}
 	}
-	if c.certificate, err = tls.LoadX509KeyPair(c.cert, c.key); err != nil {
-		return nil, usageError{msg: fmt.Sprintf("--cert %s, --key %s: %v", c.cert, c.key, withoutPath(err))}
+	if c.certificate, err = loadKeyPair("--cert", c.cert, "--key", c.key); err != nil {
+		return nil, usageError{msg: err.Error()}
 	}
 	return c, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -24,9 +23,9 @@ import (
 // loadCA reads a CA certificate chain and the key of its first
 // certificate, as mtls check's --ca-cert and --ca-key.
 func loadCA(certFile, keyFile, what string) (*impostor.CA, error) {
-	kp, err := tls.LoadX509KeyPair(certFile, keyFile)
+	kp, err := loadKeyPair(what, certFile, strings.Replace(what, "-cert", "-key", 1), keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s, %s: %w", what, certFile, keyFile, withoutPath(err))
+		return nil, err
 	}
 	key, ok := kp.PrivateKey.(crypto.Signer)
 	if !ok {

@@ -9,7 +9,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -333,9 +332,9 @@ func buildOptions(cfg *config) (inspect.Options, error) {
 	}
 	opts.Store = store
 	if cfg.clientCert != "" {
-		kp, err := tls.LoadX509KeyPair(cfg.clientCert, cfg.clientKey)
+		kp, err := loadKeyPair("--client-cert", cfg.clientCert, "--client-key", cfg.clientKey)
 		if err != nil {
-			return opts, fmt.Errorf("--client-cert %s, --client-key %s: %w", cfg.clientCert, cfg.clientKey, withoutPath(err))
+			return opts, err
 		}
 		opts.ClientCertificate = &kp
 	}
