@@ -196,6 +196,28 @@ var mistakes = []mistake{
 `, p.standInChain)
 		},
 		want: map[string]want{inspect.CheckMTLSRequest: {inspect.StatusWarn, "renegotiation"}}},
+	// No client verification: every client gets in, and each impostor's
+	// check says why (not a mistake of its own).
+	{name: "nginx without client verification", server: "nginx",
+		conf: func(t *testing.T, p *mtlsPKI, dir string) string { return "" },
+		want: neverAsked(map[string]want{
+			inspect.CheckClientAuth:     {inspect.StatusInfo, "does not ask for a client certificate"},
+			inspect.CheckMTLSSenderLeaf: {inspect.StatusPass, "no certificate was asked for"},
+		})},
+	// A proxy terminating TLS in front of a server set up by chainscope
+	// mtls: the proxy asks for no certificate and has none to send, so
+	// the server behind it refuses everyone.
+	{name: "TLS-terminating proxy in front of nginx from chainscope mtls", server: "nginx",
+		conf: func(t *testing.T, p *mtlsPKI, dir string) string {
+			backend := startNginx(t, p, p.mtlsConf(t, "nginx", dir))
+			return fmt.Sprintf("    location / { proxy_pass https://%s; }\n", backend)
+		},
+		want: map[string]want{
+			inspect.CheckMTLSRequest:    {inspect.StatusFail, "a proxy or load balancer"},
+			inspect.CheckMTLSSender:     {inspect.StatusFail, "never asks for a client certificate (see mtls.request)"},
+			inspect.CheckMTLSSenderLeaf: {inspect.StatusWarn, "see mtls.sender"},
+			inspect.CheckClientAuth:     {inspect.StatusInfo, "does not ask for a client certificate"},
+		}},
 	{name: "nginx trusting the sender's old root only", server: "nginx",
 		policy: func(p *mtlsPKI) string { return p.oldRootPolicy },
 		conf: func(t *testing.T, p *mtlsPKI, dir string) string {
@@ -206,6 +228,21 @@ var mistakes = []mistake{
 			inspect.CheckMTLSSenderLeaf: {inspect.StatusWarn, "refused"},
 			inspect.CheckClientAuth:     {inspect.StatusFail, "trusts CN=Test Sender Old Root, which the sender's certificate chained to until"},
 		}},
+}
+
+// neverAsked is what mtls check says of a server that asks for no client
+// certificate, beside the checks of more: mtls.request fails naming a
+// proxy that terminates TLS as a cause, and each impostor gets in because
+// nothing was asked for, not for a mistake of its own.
+func neverAsked(more map[string]want) map[string]want {
+	w := map[string]want{inspect.CheckMTLSRequest: {inspect.StatusFail, "a proxy or load balancer"}}
+	for _, id := range []string{inspect.CheckMTLSNoCert, inspect.CheckMTLSOtherCN, inspect.CheckMTLSEvilSuffix, inspect.CheckMTLSLookAlike, inspect.CheckMTLSOtherCA, inspect.CheckMTLSDepth, inspect.CheckMTLSExpired} {
+		w[id] = want{inspect.StatusFail, "the server asks for no client certificate (see mtls.request)"}
+	}
+	for id, v := range more {
+		w[id] = v
+	}
+	return w
 }
 
 // TestMTLSCheckMistakes: mtls check, run against a real nginx or Apache
@@ -263,8 +300,7 @@ func TestMTLSCheckMistakes(t *testing.T) {
 				w, ok := m.want[c.ID]
 				if !ok {
 					w = want{status: inspect.StatusPass}
-				}
-				if w.status == inspect.StatusWarn || w.status == inspect.StatusFail || c.ID == inspect.CheckClientAuth {
+				} else {
 					seen++
 				}
 				if c.Status != w.status || !strings.Contains(c.Detail, w.detail) {

@@ -106,6 +106,17 @@ func (j *verifyJudge) checks() []Check {
 
 func newVerifyCheck(id string) Check { return Check{ID: id, Title: mtlsCheckTitles[id]} }
 
+// asked reports whether the server asked any client for a certificate,
+// in the handshake or later.
+func (j *verifyJudge) asked() bool {
+	for _, o := range j.outcomes {
+		if o.asked || o.askedLater {
+			return true
+		}
+	}
+	return false
+}
+
 // requestCheck: the seed's step 2 turns client verification on; at server
 // level, the request comes in the handshake. SSLVerifyClient in a
 // <Location> or <Directory> asks only once the URL is known, by
@@ -128,8 +139,8 @@ func (j *verifyJudge) requestCheck() Check {
 		c.Fix = "put SSLVerifyClient require at VirtualHost level (chainscope mtls apache writes it)"
 	default:
 		c.Status = StatusFail
-		c.Detail = fmt.Sprintf("the server never asks for a client certificate, in the handshake or for %s: it does not verify the sender (step 2 of the sender's document)", j.path)
-		c.Fix = "turn client verification on at server level: nginx ssl_verify_client on; Apache SSLVerifyClient require (chainscope mtls nginx|apache writes the lines)"
+		c.Detail = fmt.Sprintf("the server never asks for a client certificate, in the handshake or for %s: it does not verify the sender (step 2 of the sender's document). If a proxy or load balancer terminates TLS in front of the server, the server behind it never sees the sender's certificate: the proxy must verify it, or pass TLS through", j.path)
+		c.Fix = "turn client verification on at server level, on whatever terminates TLS for this address: nginx ssl_verify_client on; Apache SSLVerifyClient require (chainscope mtls nginx|apache writes the lines)"
 	}
 	return c
 }
@@ -229,9 +240,17 @@ func (j *verifyJudge) senderLeafCheck() Check {
 	c.Detail = cl.What + ": " + o.how(j.path)
 	if !o.refused() {
 		c.Status = StatusPass
+		if !j.asked() {
+			c.Detail += " (no certificate was asked for: see mtls.request)"
+		}
 		return c
 	}
 	c.Status = StatusWarn
+	if sender, _ := j.outcome(impostor.Sender); sender.refused() {
+		c.Detail += ": as is the sender's certificate sent with its intermediates (see mtls.sender)"
+		c.Fix = "make the server accept the sender's certificate first (see mtls.sender); chainscope mtls --ca-out writes a CA file with the intermediates, so the certificate alone is accepted too"
+		return c
+	}
 	c.Detail += ": the server finds the sender's intermediate only when the client sends it; its CA file holds the root alone (the seed's step 1), so a sender that sends only its certificate is refused"
 	c.Fix = "add the sender's intermediate to the CA file (chainscope mtls --ca-out writes roots and intermediates)"
 	return c
@@ -252,6 +271,12 @@ func (j *verifyJudge) impostorCheck(id string, sender clientOutcome) Check {
 		return c
 	}
 	c.Status = StatusFail
+	if !j.asked() {
+		// No mistake of its own: nothing was asked for.
+		c.Detail += ": the server asks for no client certificate (see mtls.request), so it cannot tell this client from the sender"
+		c.Fix = "turn client verification on (see mtls.request)"
+		return c
+	}
 	depth := j.senderIntermediates()
 	otherCN, _ := j.outcome(impostor.OtherCN)
 	switch id {
