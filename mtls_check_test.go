@@ -196,6 +196,13 @@ var mistakes = []mistake{
 `, p.standInChain)
 		},
 		want: map[string]want{inspect.CheckMTLSRequest: {inspect.StatusWarn, "renegotiation"}}},
+	// The sender's EU region has its own CN: a subject test written for
+	// the US one refuses the EU sender.
+	{name: "nginx with the US CN only, checked for every region", server: "nginx", allRegions: true,
+		conf: func(t *testing.T, p *mtlsPKI, dir string) string {
+			return p.mtlsConf(t, "nginx", dir, "--region", "us")
+		},
+		want: map[string]want{inspect.CheckMTLSSender: {inspect.StatusFail, "CN=" + senderEUCN + " from the stand-in CA"}}},
 	// No client verification: every client gets in, and each impostor's
 	// check says why (not a mistake of its own).
 	{name: "nginx without client verification", server: "nginx",
