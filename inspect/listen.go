@@ -168,6 +168,9 @@ func (l *Listener) handshake(ctx context.Context, conn net.Conn, cfg *tls.Config
 	r := newReport(t, opts, SourceTLS, sni)
 	r.As = AsClient
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("the client did not complete its handshake within %s (--timeout)", hsTimeout)
+		}
 		r.Verdict = VerdictError
 		r.Error = oneLine(fmt.Sprintf("handshake with %s: %v", remote, err))
 		r.Checks = clientSkips("not inspected: the handshake failed")

@@ -185,7 +185,7 @@ func TestListenerHandshakeTimeout(t *testing.T) {
 	}
 	defer silent.Close()
 	r := f.wait(t, 1)
-	if r.Verdict != VerdictError || !strings.Contains(r.Error, "handshake with 127.0.0.1:") {
+	if r.Verdict != VerdictError || !strings.Contains(r.Error, "handshake with 127.0.0.1:") || !strings.Contains(r.Error, "did not complete its handshake within 300ms") {
 		t.Errorf("silent client: report %s %q, want an error naming the handshake", r.Verdict, r.Error)
 	}
 }
