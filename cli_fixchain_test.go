@@ -99,6 +99,10 @@ func TestFixChainUsage(t *testing.T) {
 		{"intermediates alone", "complete the chain of --fix-chain", []string{"--json", "--intermediates", "testdata/intermediate.pem", "testdata/chain-ok.pem"}},
 		{"fetch alone", "complete the chain of --fix-chain", []string{"--text", "--fetch-intermediates", "testdata/chain-ok.pem"}},
 		{"unreadable intermediates", "--intermediates no/such.pem", []string{"--json", "--fix-chain", "x.pem", "--intermediates", "no/such.pem", "testdata/chain-ok.pem"}},
+		// stdout holds the report: "-" is no file to write the chain to.
+		{"stdout", "--fix-chain -: want a file name", []string{"--json", "--fix-chain", "-", "testdata/chain-ok.pem"}},
+		{"empty", `--fix-chain "": want a file name`, []string{"--json", "--fix-chain", "", "testdata/chain-ok.pem"}},
+		{"directory", "--fix-chain testdata: a directory", []string{"--json", "--fix-chain", "testdata", "testdata/chain-ok.pem"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -125,6 +129,10 @@ func TestConfigUsage(t *testing.T) {
 		{"unknown flag", "-bogus", []string{"config", "nginx", "--bogus", "testdata/chain-ok.pem"}, exitUsage},
 		{"not inspected", "chainscope: error:", []string{"config", "nginx", "testdata/gen/main.go"}, exitError},
 		{"still fails", "not written: the repaired chain still fails", append([]string{"config", "nginx", "--fix-chain", "no-such-dir/x.pem", "testdata/chain-missing-intermediate.pem"}, common...), exitFail},
+		{"fix-chain to stdout", "--fix-chain -: want a file name", []string{"config", "nginx", "--fix-chain", "-", "testdata/chain-ok.pem"}, exitUsage},
+		{"dhparam to stdout", "--dhparam -: want a file name", []string{"config", "nginx", "--dhparam", "-", "testdata/chain-ok.pem"}, exitUsage},
+		{"fix-chain a directory", "--fix-chain testdata: a directory", []string{"config", "apache", "--fix-chain", "testdata", "testdata/chain-ok.pem"}, exitUsage},
+		{"fix-chain unwritable", "--fix-chain no-such-dir/x.pem: not written: open no-such-dir/x.pem", append([]string{"config", "nginx", "--fix-chain", "no-such-dir/x.pem", "testdata/chain-ok.pem"}, common...), exitError},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -175,5 +183,85 @@ func TestConfigNoSuiteForKey(t *testing.T) {
 	}
 	if strings.Contains(changes, "tls.cipher") {
 		t.Errorf("the header says the block changes tls.cipher:\n%s", header)
+	}
+}
+
+// TestConfigHeaderRepairedChain: the header says the certificate file
+// changes a check only when the repaired chain passes it. bing's chain,
+// out of order, holds two intermediates below the root in any order: the
+// repaired file fixes chain.order, and chain.complete still warns.
+func TestConfigHeaderRepairedChain(t *testing.T) {
+	t.Parallel()
+	block, stderr, code := runCLI(t, "", "config", "nginx", "--at", "2026-03-01", "--servername", "www.bing.com",
+		"--fix-chain", filepath.Join(t.TempDir(), "bing.pem"), "testdata/real-bing.com-2026-out-of-order.pem")
+	if code != exitPass {
+		t.Fatalf("chainscope config: exit status %d\n%s", code, stderr)
+	}
+	header, _, _ := strings.Cut(block, "server {")
+	changes, notChanged, _ := strings.Cut(header, "Not changed by this block:")
+	if !strings.Contains(changes, "chain.order fail: the certificate file") {
+		t.Errorf("the header does not say the file changes chain.order:\n%s", header)
+	}
+	if strings.Contains(changes, "chain.complete") {
+		t.Errorf("the header says the file changes chain.complete, which the repaired chain still warns:\n%s", header)
+	}
+	if !strings.Contains(notChanged, "chain.complete warn: the repaired chain warns too: serve a chain with at most one intermediate") {
+		t.Errorf("the header does not name chain.complete among the checks the block does not change:\n%s", header)
+	}
+}
+
+// TestConfigDHEOnly: for a policy whose suites are all DHE, an nginx block
+// without --dhparam serves none of them (its ssl_dhparam line is
+// commented out): the header says so; with --dhparam, and for Apache, it
+// does not.
+func TestConfigDHEOnly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "dhe-only.json")
+	if err := os.WriteFile(pol, []byte(`{"name": "dhe-only", "versions": ["TLS 1.2"],
+  "cipher_suites": ["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"],
+  "client_hello": {"groups": ["secp256r1"], "signature_algorithms": ["rsa_pkcs1_sha256"]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const warning = "The DH parameters are NOT set"
+	for _, tt := range []struct {
+		name string
+		args []string
+		want bool
+	}{
+		{"nginx", []string{"nginx"}, true},
+		{"nginx --dhparam", []string{"nginx", "--dhparam", filepath.Join(dir, "ffdhe2048.pem")}, false},
+		{"apache", []string{"apache"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			args := append(append([]string{"config"}, tt.args...), "--policy", pol, "--at", "2026-03-01", "testdata/real-bing.com-2026.pem")
+			block, stderr, code := runCLI(t, "", args...)
+			if code != exitPass {
+				t.Fatalf("chainscope config: exit status %d\n%s", code, stderr)
+			}
+			if got := strings.Contains(block, warning); got != tt.want {
+				t.Errorf("block holds %q: %v, want %v\n%s", warning, got, tt.want, block)
+			}
+		})
+	}
+}
+
+// TestFixChainUnwritable: a chain that passes but cannot be written is an
+// error (exit status 3, as a file that cannot be read), not a failing
+// verdict (1); the report still says what the file would hold.
+func TestFixChainUnwritable(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "no-such-dir", "fixed.pem")
+	stdout, stderr, code := runCLI(t, "", append(append([]string{"--json", "--fix-chain", file}, common...), "testdata/chain-ok.pem")...)
+	if code != exitError || !strings.Contains(stderr, "--fix-chain "+file+": not written: open") {
+		t.Errorf("exit status %d, stderr %q; want 3, not written", code, stderr)
+	}
+	var r inspect.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if fc := r.FixedChain; fc == nil || fc.Written || fc.Error == "" || len(fc.Certificates) != 2 {
+		t.Errorf("fixed_chain = %+v, want 2 certificates, not written, with the error", fc)
 	}
 }

@@ -74,12 +74,12 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs.StringVar(&at, "at", "", "")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "")
 	fs.IntVar(&cfg.perHost, "per-host", 3, "")
-	fs.StringVar(&cfg.fixChain, "fix-chain", "", "")
+	fs.Func("fix-chain", "", outputFile(&cfg.fixChain))
 	fs.StringVar(&cfg.intermediates, "intermediates", "", "")
 	fs.BoolVar(&cfg.fetchIntermediates, "fetch-intermediates", false, "")
 	fs.StringVar(&certPath, "cert", "", "")
 	fs.StringVar(&keyPath, "key", "", "")
-	fs.StringVar(&dhFile, "dhparam", "", "")
+	fs.Func("dhparam", "", outputFile(&dhFile))
 	fs.StringVar(&listen, "listen", "443", "")
 	targets, err := parseInterspersed(fs, args[1:])
 	switch {
@@ -155,7 +155,7 @@ func runConfig(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	site := serverconf.Site{
 		ServerName: name, Listen: listen, Policy: opts.Policy.Name,
 		CertFile: certPath, KeyFile: keyPath,
-		Header: configHeader(server, &r, t, cfg.fixChain, fixErr),
+		Header: configHeader(server, &r, t, cfg.fixChain, fixErr, dhFile == ""),
 	}
 	dhPath, dhOff := "/etc/ssl/ffdhe2048.pem", dhFile == ""
 	if dhFile != "" {
@@ -216,20 +216,41 @@ var changedBy = map[string]string{
 // configHeader says what the block is for and which failing checks it
 // changes; checks no server setting fixes are named with their fix (the
 // suites too, when none of the policy's fits the certificate: t.NoSuite).
-func configHeader(s serverconf.Server, r *inspect.Report, t serverconf.TLS, fixFile string, fixErr error) []string {
+//
+// dhOff says the DH parameters line is written commented out (no
+// --dhparam): when every suite the block enables is DHE and the sender
+// speaks no TLS 1.3, nginx then serves none of them, and the header says
+// so (Apache picks a group by the key's size and serves them).
+func configHeader(s serverconf.Server, r *inspect.Report, t serverconf.TLS, fixFile string, fixErr error, dhOff bool) []string {
 	h := []string{
 		fmt.Sprintf("chainscope config %s: %s for the policy %s", s, ui.Sanitize(r.Target), r.Policy),
 		fmt.Sprintf("Trust store %s; judged at %s.", ui.Sanitize(r.Trust.Store), r.EvaluatedAt.Format(time.RFC3339)),
 	}
 	chainReady := fixFile != "" && fixErr == nil
+	// The repaired chain, judged again, may still warn where the chain
+	// did (two intermediates below the root stay two): such a check is
+	// not changed by the certificate file.
+	still := map[string]inspect.Check{}
+	if r.FixedChain != nil {
+		for _, c := range r.FixedChain.Checks {
+			if c.Status == inspect.StatusFail || c.Status == inspect.StatusWarn {
+				still[c.ID] = c
+			}
+		}
+	}
 	var fixed, other []string
 	for _, c := range r.Checks {
 		if c.Status != inspect.StatusFail && c.Status != inspect.StatusWarn {
 			continue
 		}
 		what, ok := changedBy[c.ID]
-		if ok && strings.HasPrefix(what, "the certificate file") && !chainReady {
-			ok = false
+		if ok && strings.HasPrefix(what, "the certificate file") {
+			if sc, bad := still[c.ID]; chainReady && bad {
+				verb := map[inspect.Status]string{inspect.StatusWarn: "warns", inspect.StatusFail: "fails"}[sc.Status]
+				other = append(other, fmt.Sprintf("  %s %s: the repaired chain %s too: %s", c.ID, c.Status, verb, ui.Sanitize(sc.Fix)))
+				continue
+			}
+			ok = chainReady
 		}
 		if c.ID == inspect.CheckCipher && t.NoSuite != "" {
 			ok = false
@@ -247,6 +268,10 @@ func configHeader(s serverconf.Server, r *inspect.Report, t serverconf.TLS, fixF
 	if len(other) > 0 {
 		h = append(h, "", "Not changed by this block:")
 		h = append(h, other...)
+	}
+	if s == serverconf.Nginx && dhOff && t.OnlyDHE() {
+		h = append(h, "", "The DH parameters are NOT set: every suite below is DHE, and nginx serves none without",
+			"them; give --dhparam FILE to write the RFC 7919 ffdhe2048 group and enable its line.")
 	}
 	switch {
 	case fixErr != nil:

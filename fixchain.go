@@ -55,7 +55,7 @@ func fixChain(ctx context.Context, file string, opts inspect.Options, ro inspect
 	}
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		fc.Error = err.Error()
-		return fmt.Errorf("--fix-chain %w", err)
+		return fmt.Errorf("--fix-chain %s: not written: %w", file, err)
 	}
 	fc.Written = true
 	return nil

@@ -95,7 +95,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.Func("per-host", "", positiveInt(&cfg.perHost))
 	fs.StringVar(&cfg.input, "input", "", "")
 	fs.BoolVar(&cfg.version, "version", false, "")
-	fs.StringVar(&cfg.fixChain, "fix-chain", "", "")
+	fs.Func("fix-chain", "", outputFile(&cfg.fixChain))
 	fs.StringVar(&cfg.intermediates, "intermediates", "", "")
 	fs.BoolVar(&cfg.fetchIntermediates, "fetch-intermediates", false, "")
 	cfg.as = "server"
@@ -116,6 +116,24 @@ func positiveInt(p *int) func(string) error {
 			return errors.New("want a whole number, 1 or more")
 		}
 		*p = n
+		return nil
+	}
+}
+
+// outputFile reads the name of a file to write (--fix-chain): not empty,
+// not "-" (stdout holds the report or the block), not a directory.
+func outputFile(p *string) func(string) error {
+	return func(s string) error {
+		switch {
+		case s == "":
+			return errors.New("want a file name")
+		case s == "-":
+			return errors.New("want a file name: stdout holds the report")
+		}
+		if fi, err := os.Stat(s); err == nil && fi.IsDir() {
+			return errors.New("a directory: want a file name in it")
+		}
+		*p = s
 		return nil
 	}
 }

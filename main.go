@@ -457,7 +457,10 @@ func runHeadless(ctx context.Context, cfg *config, opts inspect.Options, ro insp
 			for _, h := range fixChainHints(res.fixErr, ro) {
 				fmt.Fprintf(stderr, "chainscope: hint: %s\n", h)
 			}
-			if code == exitPass {
+			switch {
+			case errors.As(res.fixErr, new(*os.PathError)):
+				code = exitError // the file could not be written
+			case code == exitPass:
 				code = exitFail
 			}
 		}

@@ -232,3 +232,38 @@ func TestForPolicyNoSuiteForKey(t *testing.T) {
 		})
 	}
 }
+
+// TestOnlyDHE: the sender needs DH parameters only when every suite left
+// for its handshake is DHE and it speaks no TLS 1.3; TLS 1.3 kept for
+// other clients does not count.
+func TestOnlyDHE(t *testing.T) {
+	t.Parallel()
+	pol := func(versions []uint16, suites ...uint16) *policy.Policy {
+		p := policy.PagerDuty()
+		p.Versions, p.CipherSuites = versions, suites
+		return p
+	}
+	const (
+		dheGCM   = 0x009e // TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+		ecdheGCM = 0xc02f // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+		aes128   = 0x1301 // TLS_AES_128_GCM_SHA256
+	)
+	tls12, both := []uint16{wire.VersionTLS12}, []uint16{wire.VersionTLS12, wire.VersionTLS13}
+	for _, tt := range []struct {
+		name string
+		pol  *policy.Policy
+		keep []uint16
+		want bool
+	}{
+		{"DHE only", pol(tls12, dheGCM), nil, true},
+		{"DHE only, TLS 1.3 kept for others", pol(tls12, dheGCM), []uint16{wire.VersionTLS13}, true},
+		{"DHE beside ECDHE", pol(tls12, dheGCM, ecdheGCM), nil, false},
+		{"DHE, the sender speaks TLS 1.3", pol(both, dheGCM, aes128), nil, false},
+		{"pagerduty", policy.PagerDuty(), nil, false},
+	} {
+		got := ForPolicy(tt.pol, Options{KeyType: "RSA", Keep: tt.keep}).OnlyDHE()
+		if got != tt.want {
+			t.Errorf("%s: OnlyDHE() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -245,6 +245,23 @@ func groups(policy []uint16) []string {
 //go:embed ffdhe2048.pem
 var FFDHE2048 []byte
 
+// OnlyDHE reports whether the sender's handshake needs a DHE suite: every
+// TLS 1.0–1.2 suite enabled is DHE, and the versions include no TLS 1.3
+// the sender could take instead. A server without DH parameters (nginx
+// without ssl_dhparam) then completes no handshake with it.
+func (t TLS) OnlyDHE() bool {
+	sender13 := slices.Contains(t.Versions, wire.VersionTLS13) && !slices.Contains(t.Kept, wire.VersionTLS13)
+	if len(t.Suites) == 0 || sender13 {
+		return false
+	}
+	for _, s := range t.Suites {
+		if s.KeyExchange != "DHE" {
+			return false
+		}
+	}
+	return true
+}
+
 // opensslVersion is OpenSSL's name for a protocol version.
 func opensslVersion(v uint16) string {
 	switch v {
