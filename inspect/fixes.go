@@ -179,14 +179,14 @@ func versionByName(name string) uint16 {
 // chain.extra the command that writes the repaired chain and the line that
 // points the server at it.
 func chainFixes(have map[string]Check, target string, missing, fetchable bool) {
-	cmd := "chainscope --fix-chain chain.pem"
+	// Each command is quoted whole, so it runs as written.
+	cmd := "`chainscope --fix-chain chain.pem " + target + "`"
 	switch {
 	case missing && fetchable:
-		cmd += " --intermediates FILE (or --fetch-intermediates)"
+		cmd = "`chainscope --fix-chain chain.pem --intermediates FILE " + target + "` (or `--fetch-intermediates` in place of `--intermediates FILE`)"
 	case missing:
-		cmd += " --intermediates FILE"
+		cmd = "`chainscope --fix-chain chain.pem --intermediates FILE " + target + "`"
 	}
-	cmd += " " + target
 	lines := quoteLines(func(s serverconf.Server) []serverconf.Node {
 		return serverconf.TLS{}.FileNodes(s, "chain.pem", "")[:1]
 	})
@@ -198,7 +198,7 @@ func chainFixes(have map[string]Check, target string, missing, fetchable bool) {
 		if id == CheckComplete && !missing {
 			continue // nothing to add: the root is the matter (trust.root)
 		}
-		c.Fix += fmt.Sprintf("; `%s` writes that file, judged again first — %s", cmd, lines)
+		c.Fix += fmt.Sprintf("; %s writes that file, judged again first — %s", cmd, lines)
 		have[id] = c
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"strings"
 	"testing"
+	"time"
 
 	"chainscope/inspect/policy"
 	"chainscope/inspect/trust"
@@ -220,6 +221,41 @@ func TestProtocolDetailNamesOthers(t *testing.T) {
 			c := protocolCheck(policy.PagerDuty(), probe{}, &TLSInfo{Versions: tt.versions})
 			if c.Status != StatusPass || c.Detail != tt.want {
 				t.Errorf("protocolCheck(%v) = %s %q, want pass %q", tt.versions, c.Status, c.Detail, tt.want)
+			}
+		})
+	}
+}
+
+// TestChainFixCommand: the fixes of the chain checks quote commands that
+// run as written, the target last; a missing issuer with a caIssuers URL
+// offers --fetch-intermediates as a second command, not inside the first.
+func TestChainFixCommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file, check string
+		at          string
+		want        string
+	}{
+		{"real-bing.com-2026-missing-intermediate.pem", CheckComplete, "2026-03-01",
+			"`chainscope --fix-chain chain.pem --intermediates FILE ../testdata/real-bing.com-2026-missing-intermediate.pem` (or `--fetch-intermediates` in place of `--intermediates FILE`) writes that file"},
+		{"real-bing.com-2026-out-of-order.pem", CheckOrder, "2026-03-01",
+			"`chainscope --fix-chain chain.pem ../testdata/real-bing.com-2026-out-of-order.pem` writes that file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			at, err := time.Parse(time.DateOnly, tt.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			target, _ := ParseTarget("../testdata/" + tt.file)
+			r, err := Inspect(context.Background(), target, Options{At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := r.Check(tt.check)
+			if !strings.Contains(c.Fix, tt.want) {
+				t.Errorf("%s fix = %q, want %q", tt.check, c.Fix, tt.want)
 			}
 		})
 	}
