@@ -115,6 +115,7 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 	fc := &FixedChain{}
 	ch := analyzeChain(pool, opts.Store, opts.evaluationTime(), facts)
 	fetched := map[string]bool{}
+	requests := 0 // fetches that made a request: an ldap URL costs none
 	for range maxFetches {
 		if !ro.Fetch || ch.missing < 0 {
 			break
@@ -122,7 +123,7 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 		m := ch.certs[ch.missing]
 		grew := false
 		for _, u := range m.IssuingCertificateURL {
-			if fetched[u] || len(fetched) == maxFetches {
+			if fetched[u] || requests == maxFetches {
 				continue
 			}
 			fetched[u] = true
@@ -132,6 +133,9 @@ func Repair(ctx context.Context, r *Report, opts Options, ro RepairOptions) (*Fi
 				fr.Dialer = opts.Dialer
 			}
 			certs, err := fr.Fetch(ctx, u)
+			if !errors.Is(err, aia.ErrScheme) {
+				requests++
+			}
 			if err != nil {
 				f.Error = oneLine(err.Error())
 			}

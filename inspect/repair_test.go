@@ -62,6 +62,11 @@ func TestRepair(t *testing.T) {
 	expired := testpki.Leaf(t, int1, "old.test", testpki.DNS("old.test"),
 		testpki.Validity(testpki.Epoch, testpki.Now.Add(-time.Hour)))
 	noAIA := testpki.Leaf(t, int2, "noaia.test", testpki.DNS("noaia.test"))
+	// Four URLs no request is made to (ldap, file) before the http one:
+	// they do not use up the fetches of the repair.
+	ldapFirst := testpki.Leaf(t, int2, "ldap.test", testpki.DNS("ldap.test"), testpki.AIA(
+		"ldap://ldap.example.test/cn=Int2?cACertificate", "ldap://ldap2.example.test/cn=Int2?cACertificate",
+		"file:///etc/ssl/int2.der", "ldap://ldap3.example.test/cn=Int2?cACertificate", srv.URL+"/int2.der"))
 	lost := testpki.Leaf(t, int2, "lost.test", testpki.DNS("lost.test"), testpki.AIA(srv.URL+"/missing.der"))
 	srv.serve("/int2.der", int2)
 	srv.serve("/int1.der", int1)
@@ -94,6 +99,9 @@ func TestRepair(t *testing.T) {
 		{name: "missing, fetched two levels", presented: []*testpki.Cert{leaf}, ro: RepairOptions{Fetch: true},
 			want:    []string{"CN=repair.test presented #0", "CN=Repair Int 2 caIssuers " + srv.URL + "/int2.der", "CN=Repair Int 1 caIssuers " + srv.URL + "/int1.der"},
 			fetches: 2},
+		{name: "missing, fetched after ldap and file URLs", presented: []*testpki.Cert{ldapFirst}, ro: RepairOptions{Fetch: true},
+			want:    []string{"CN=ldap.test presented #0", "CN=Repair Int 2 caIssuers " + srv.URL + "/int2.der", "CN=Repair Int 1 caIssuers " + srv.URL + "/int1.der"},
+			fetches: 6},
 		{name: "missing, fetch not allowed", presented: []*testpki.Cert{leaf},
 			stillFails: CheckComplete},
 		{name: "missing, fetch fails", presented: []*testpki.Cert{lost}, ro: RepairOptions{Fetch: true},

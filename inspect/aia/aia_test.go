@@ -6,10 +6,12 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -209,4 +211,78 @@ func FuzzParseCertificates(f *testing.F) {
 			t.Fatalf("ParsePKCS7() = %d certificates and no error", len(ders))
 		}
 	})
+}
+
+// fakeRemote is a connection that says it reached another address.
+type fakeRemote struct {
+	net.Conn
+	remote net.Addr
+}
+
+func (c fakeRemote) RemoteAddr() net.Addr { return c.remote }
+
+// remoteDialer connects to a test server but reports the remote address
+// a name resolved to.
+type remoteDialer struct {
+	addr   string
+	remote net.IP
+	dials  *atomic.Int32
+}
+
+func (d remoteDialer) DialContext(ctx context.Context, network, _ string) (net.Conn, error) {
+	d.dials.Add(1)
+	c, err := (&net.Dialer{}).DialContext(ctx, network, d.addr)
+	if err != nil {
+		return nil, err
+	}
+	return fakeRemote{c, &net.TCPAddr{IP: d.remote, Port: 80}}, nil
+}
+
+// TestFetchRefusedAddresses: a caIssuers URL names whatever its issuer
+// (for a live target, the server) chose: the cloud metadata services
+// (169.254.169.254, fd00:ec2::254), link-local, multicast and unspecified
+// addresses are never sent a request, whether named as a literal, reached
+// by a redirect or by a name that resolves there; loopback and private
+// addresses are fetched (a private CA's AIA lives there).
+func TestFetchRefusedAddresses(t *testing.T) {
+	t.Parallel()
+	inter, _, _ := readCerts(t)
+	var requests atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/int.der", func(w http.ResponseWriter, _ *http.Request) { requests.Add(1); w.Write(inter.Raw) })
+	mux.HandleFunc("/to-metadata", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/ca.crt", "http://[fd00:ec2::254]/",
+		"http://0.0.0.0/ca.crt", "http://224.0.0.1/ca.crt", "https://100.100.100.200/"} {
+		var dials atomic.Int32
+		_, err := Fetcher{Dialer: remoteDialer{host, nil, &dials}}.Fetch(context.Background(), u)
+		if !errors.Is(err, ErrAddress) || dials.Load() != 0 {
+			t.Errorf("Fetch(%s) = %v after %d dials, want ErrAddress and none", u, err, dials.Load())
+		}
+	}
+	// A redirect there: the first request only.
+	if _, err := (Fetcher{Timeout: time.Minute}).Fetch(context.Background(), srv.URL+"/to-metadata"); !errors.Is(err, ErrAddress) {
+		t.Errorf("Fetch(/to-metadata) = %v, want ErrAddress", err)
+	}
+	// A name resolving there: connected, closed before the request.
+	before := requests.Load()
+	var dials atomic.Int32
+	_, err := Fetcher{Dialer: remoteDialer{host, net.ParseIP("169.254.169.254"), &dials}, Timeout: time.Minute}.Fetch(context.Background(), "http://metadata.example.test/int.der")
+	if !errors.Is(err, ErrAddress) || requests.Load() != before {
+		t.Errorf("Fetch(a name resolving to 169.254.169.254) = %v, %d requests, want ErrAddress and none", err, requests.Load()-before)
+	}
+	// Loopback and private addresses are fetched.
+	for _, ip := range []string{"127.0.0.1", "10.1.2.3", "192.168.1.1"} {
+		var dials atomic.Int32
+		got, err := Fetcher{Dialer: remoteDialer{host, net.ParseIP(ip), &dials}, Timeout: time.Minute}.Fetch(context.Background(), "http://ca.example.test/int.der")
+		if err != nil || len(got) != 1 {
+			t.Errorf("Fetch(a name resolving to %s) = %d certificates, %v, want 1", ip, len(got), err)
+		}
+	}
 }

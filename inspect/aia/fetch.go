@@ -42,8 +42,71 @@ type Fetcher struct {
 // ErrTooLarge is wrapped by the error of a response larger than the bound.
 var ErrTooLarge = errors.New("response larger than the bound")
 
+// ErrScheme is wrapped by the error of a URL that is not fetched for its
+// scheme (ldap, file…): no request was made.
+var ErrScheme = errors.New("only http and https are fetched")
+
+// ErrAddress is wrapped by the error of a fetch refused for the address it
+// would connect to: no request was sent.
+var ErrAddress = errors.New("address not fetched from")
+
+// metadata are the cloud metadata services outside the link-local ranges:
+// AWS's IPv6 endpoint and Alibaba Cloud's.
+var metadata = []net.IP{net.ParseIP("fd00:ec2::254"), net.ParseIP("100.100.100.200")}
+
+// refused says why a fetch must not connect to ip, or "". A caIssuers URL
+// is chosen by whoever issued the certificate — for a live target, the
+// server inspected — so link-local addresses (169.254.0.0/16, fe80::/10:
+// the cloud metadata services at 169.254.169.254), the other metadata
+// addresses, multicast and unspecified ones are refused. Loopback and
+// private addresses are not: a private CA serves its AIA there.
+func refused(ip net.IP) string {
+	switch {
+	case ip == nil:
+		return ""
+	case ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast():
+		return "link-local (cloud metadata services answer there)"
+	case ip.IsMulticast():
+		return "multicast"
+	case ip.IsUnspecified():
+		return "unspecified"
+	}
+	for _, m := range metadata {
+		if ip.Equal(m) {
+			return "a cloud metadata service"
+		}
+	}
+	return ""
+}
+
+// guarded refuses the connections [refused] names: an IP literal before
+// dialing, a name after it resolved (the connection is closed before a
+// byte is sent), so a redirect or a name pointing there is refused too.
+type guarded struct{ d Dialer }
+
+func (g guarded) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if host, _, err := net.SplitHostPort(address); err == nil {
+		if why := refused(net.ParseIP(host)); why != "" {
+			return nil, fmt.Errorf("%s is %s: %w", host, why, ErrAddress)
+		}
+	}
+	conn, err := g.d.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		if why := refused(a.IP); why != "" {
+			conn.Close()
+			return nil, fmt.Errorf("%s resolves to %s, %s: %w", address, a.IP, why, ErrAddress)
+		}
+	}
+	return conn, nil
+}
+
 // Fetch gets one caIssuers URL (http or https; RFC 5280 names ldap too,
-// which is not fetched) and returns the certificates it holds.
+// which is not fetched: [ErrScheme]) and returns the certificates it
+// holds. Link-local, metadata, multicast and unspecified addresses are
+// not connected to ([ErrAddress]).
 func (f Fetcher) Fetch(ctx context.Context, rawURL string) ([]*x509.Certificate, error) {
 	timeout, maxSize, maxRedirects := f.Timeout, f.MaxSize, f.MaxRedirects
 	if timeout <= 0 {
@@ -66,7 +129,7 @@ func (f Fetcher) Fetch(ctx context.Context, rawURL string) ([]*x509.Certificate,
 	}
 	client := &http.Client{
 		Transport: &http.Transport{
-			DialContext:            dialer.DialContext,
+			DialContext:            guarded{dialer}.DialContext,
 			Proxy:                  nil,
 			DisableKeepAlives:      true,
 			MaxResponseHeaderBytes: 16 << 10,
@@ -126,7 +189,7 @@ func checkURL(raw string) error {
 		return err
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("scheme %q: only http and https are fetched", u.Scheme)
+		return fmt.Errorf("scheme %q: %w", u.Scheme, ErrScheme)
 	}
 	if u.Host == "" {
 		return errors.New("no host")

@@ -67,9 +67,9 @@ func Subject(n pkix.Name) Option {
 	return func(t *x509.Certificate, _ *keySpec) { t.Subject = n }
 }
 
-// AIA sets the issuing-certificate URL.
-func AIA(url string) Option {
-	return func(t *x509.Certificate, _ *keySpec) { t.IssuingCertificateURL = []string{url} }
+// AIA sets the issuing-certificate (caIssuers) URLs, in order.
+func AIA(urls ...string) Option {
+	return func(t *x509.Certificate, _ *keySpec) { t.IssuingCertificateURL = urls }
 }
 
 func newKey(t testing.TB, k keySpec) crypto.Signer {
