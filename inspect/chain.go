@@ -44,6 +44,10 @@ type chain struct {
 	// missing is the certificate whose issuer is neither presented nor in
 	// the store, -1 when none.
 	missing int
+	// stuck is the certificate the path stops at although an issuer of
+	// it exists: its issuers are already on the path (a loop of
+	// cross-signs), or the search's bounds stopped it; -1 when none.
+	stuck int
 	// selfSignedTop is true when the path ends at a self-signed
 	// certificate that is not in the store.
 	selfSignedTop bool
@@ -75,6 +79,7 @@ func analyzeChain(certs []*x509.Certificate, store *trust.Store, at time.Time, f
 		anchorAt:     -1,
 		anchorSeen:   -1,
 		missing:      -1,
+		stuck:        -1,
 		selfSigned:   make([]bool, n),
 		issuedByNext: make([]bool, n),
 		duplicateOf:  make([]int, n),
@@ -104,8 +109,10 @@ func analyzeChain(certs []*x509.Certificate, store *trust.Store, at time.Time, f
 		}
 	case verify.EndSelfSigned:
 		ch.selfSignedTop = true
-	default:
+	case verify.EndMissing:
 		ch.missing = b.Top()
+	default:
+		ch.stuck = b.Top()
 	}
 	return ch
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -149,9 +150,6 @@ func completeCheck(ch *chain, storeName storeRef) Check {
 		m := ch.certs[ch.missing]
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the issuer of %s, %s, is neither presented nor in the %s", at(ch.missing, m), issuerName(m), storeName)
-		if f := worstFailure(ch.best); f.Detail != "" {
-			c.Detail = failureText(f, storeName)
-		}
 		for _, j := range ch.a.Imposters(ch.missing) {
 			c.Detail += fmt.Sprintf("; %s has that name but a different key: it did not sign %s", at(j, ch.certs[j]), at(ch.missing, m))
 		}
@@ -163,6 +161,10 @@ func completeCheck(ch *chain, storeName storeRef) Check {
 			c.Fix += fmt.Sprintf(" (its CA publishes it at %s)", m.IssuingCertificateURL[0])
 		}
 		c.Fix += "; " + missingRootFix(storeName, issuerName(m))
+	case ch.stuck >= 0:
+		c.Status = StatusFail
+		c.Detail = failureText(worstFailure(ch.best), storeName)
+		c.Fix = stuckFix(ch, storeName)
 	default:
 		top := ch.path[len(ch.path)-1]
 		c.Status = StatusFail
@@ -170,6 +172,28 @@ func completeCheck(ch *chain, storeName storeRef) Check {
 		c.Fix = "use a certificate issued under a root in the store (see trust.root)"
 	}
 	return c
+}
+
+// stuckFix says what makes a path that stopped with an issuer in hand
+// reach a root: for a loop of cross-signs, a certificate of one of the
+// looping CAs issued under a root of the store (or that CA's own root in
+// a file store); for the search's bounds, a file holding only the path.
+func stuckFix(ch *chain, storeName storeRef) string {
+	f := worstFailure(ch.best)
+	if f.Reason != verify.Loop || f.IssuerPos < 0 {
+		return "present only the leaf and its intermediates in order: the file holds more certificates than the search for a path goes through"
+	}
+	var names []string
+	for _, p := range ch.path[max(0, slices.Index(ch.path, f.IssuerPos)):] {
+		if n := shortName(ch.certs[p]); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	fix := fmt.Sprintf("present a certificate for %s issued by a root of the %s (the cross-sign its CA publishes)", joinOr(names), storeName)
+	if storeName.kind != "mozilla" {
+		fix += fmt.Sprintf("; if one of them is your own CA, add its self-signed root to the %s", storeName)
+	}
+	return fix
 }
 
 // intermediates counts the certificates between the leaf and the root on
@@ -260,6 +284,10 @@ func rootCheck(ch *chain, storeName storeRef) Check {
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the path ends at the self-signed %s, which is not in the %s (a private or removed CA)%s", at(top, ch.certs[top]), storeName, others)
 		c.Fix = rootNotInStoreFix(storeName, at(top, ch.certs[top]))
+	case ch.stuck >= 0:
+		c.Status = StatusFail
+		c.Detail = failureText(worstFailure(ch.best), storeName) + others
+		c.Fix = "see chain.complete: " + stuckFix(ch, storeName)
 	default:
 		m := ch.certs[ch.missing]
 		c.Status = StatusFail

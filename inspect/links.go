@@ -83,7 +83,13 @@ func linkOf(ch *chain, i int, root Check, fr *FormerRoot) Link {
 		return l
 	}
 	// The end of a path that reached no root of the store.
-	switch {
+	switch f := worstFailure(b); {
+	case f.Reason == verify.Loop && f.IssuerPos >= 0:
+		l.Kind, l.Position, l.Issuer = LinkPresented, f.IssuerPos, shortName(f.Issuer)
+		l.Status, l.Reason = StatusFail, fmt.Sprintf("issued by #%d, already on the path: no root of the store above it", f.IssuerPos)
+	case f.Reason == verify.SearchLimit:
+		l.Kind, l.Issuer = LinkMissing, issuerName(c)
+		l.Status, l.Reason = StatusFail, "not reached: the search for a path stopped at its bounds"
 	case ch.selfSignedTop:
 		l.Kind, l.Issuer = LinkSelfSigned, shortName(c)
 		l.Status, l.Reason = StatusFail, "self-signed, not in store"

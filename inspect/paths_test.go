@@ -64,6 +64,23 @@ func TestPathBuilding(t *testing.T) {
 	int2a := testpki.Intermediate(t, intB, "Int 2")
 	leafDeep := testpki.Leaf(t, int2a, "example.test")
 
+	// Two private CAs that cross-sign each other, neither root in the
+	// store: the search comes back to a certificate already on the path.
+	caA := testpki.Root(t, "CA A")
+	caB := testpki.Root(t, "CA B")
+	xA := testpki.Intermediate(t, caB, "CA A", testpki.Key(caA.Key))
+	xB := testpki.Intermediate(t, caA, "CA B", testpki.Key(caB.Key))
+	leafX := testpki.Leaf(t, xA, "example.test")
+
+	// The leaf's issuer sent after more same-named certificates than the
+	// search checks signatures for.
+	lateInt := testpki.Intermediate(t, root, "Late Int")
+	late := []*testpki.Cert{testpki.Leaf(t, lateInt, "example.test")}
+	for range 105 {
+		late = append(late, testpki.Intermediate(t, root, "Late Int"))
+	}
+	late = append(late, lateInt)
+
 	store := []*trust.Root{{Cert: root.Cert}, {Cert: rsaRoot.Cert}, {Cert: ncRoot.Cert}, {Cert: old.Cert},
 		{Cert: distrusted.Cert, Constraint: func([]*x509.Certificate) error {
 			return fmt.Errorf("certificate issued after distrust-after date %q", testpki.Epoch.Add(-time.Hour))
@@ -211,6 +228,29 @@ func TestPathBuilding(t *testing.T) {
 			want:  want{CheckOrder: StatusPass, CheckComplete: StatusWarn, CheckRoot: StatusPass},
 			path:  "#0 -> #1 -> #2 -> store", root: "CN=Trusted Root", trusted: true,
 			detail: map[string]string{CheckComplete: "it holds 2 intermediates below the root, and OTP releases of the sender's era verify at most 1 by default"},
+		},
+		{
+			name:  "mutual cross-signs, no root in the store",
+			graph: "CA B -> CA A(KA) -> leaf; CA A -> CA B(KB); sent: leaf, CA A, CA B",
+			certs: []*testpki.Cert{leafX, xA, xB},
+			want:  want{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckExtra: StatusPass, CheckRoot: StatusFail},
+			path:  "#0 -> #1 -> #2",
+			detail: map[string]string{
+				CheckComplete: "#2 CN=CA B is issued by #1 CN=CA A, which is already on the path: the cross-signs lead back to each other and reach no root of the roots file v1",
+				CheckRoot:     "#2 CN=CA B is issued by #1 CN=CA A, which is already on the path",
+			},
+			fix: map[string]string{CheckComplete: "present a certificate for CN=CA A or CN=CA B issued by a root of the roots file v1"},
+		},
+		{
+			name:  "the issuer past the search's bounds",
+			graph: "Trusted Root -> Late Int -> leaf; sent: leaf, 105 other CN=Late Int, Late Int",
+			certs: late,
+			want:  want{CheckComplete: StatusFail, CheckRoot: StatusFail},
+			path:  "#0",
+			detail: map[string]string{
+				CheckComplete: "the search for a path stopped at #0 CN=example.test, at its bounds (at most 16 certificates per path, 100 signature checks, 64 paths), before any root of the roots file v1",
+			},
+			fix: map[string]string{CheckComplete: "present only the leaf and its intermediates in order"},
 		},
 		{
 			name:  "live: a CA certificate sent first",

@@ -44,11 +44,14 @@ func failureText(f verify.Failure, storeName storeRef) string {
 	case verify.UntrustedRoot:
 		return fmt.Sprintf("the path ends at the self-signed %s, which is not in the %s", name, storeName)
 	case verify.MissingIssuer:
-		s := fmt.Sprintf("the issuer of %s, %s, is neither presented nor in the %s", name, issuerName(f.Cert), storeName)
-		if f.Detail != "" {
-			s = fmt.Sprintf("no usable issuer of %s, %s: %s", name, issuerName(f.Cert), f.Detail)
+		return fmt.Sprintf("the issuer of %s, %s, is neither presented nor in the %s", name, issuerName(f.Cert), storeName)
+	case verify.Loop:
+		if f.Issuer == nil {
+			return fmt.Sprintf("the issuers of %s are already on the path, which reaches no root of the %s", name, storeName)
 		}
-		return s
+		return fmt.Sprintf("%s is issued by %s, which is already on the path: the cross-signs lead back to each other and reach no root of the %s", name, at(f.IssuerPos, f.Issuer), storeName)
+	case verify.SearchLimit:
+		return fmt.Sprintf("the search for a path stopped at %s, at its bounds (%s), before any root of the %s", name, f.Detail, storeName)
 	}
 	return name + " fails"
 }
@@ -97,6 +100,10 @@ func pathText(p *verify.Path) string {
 		}
 	case verify.EndMissing:
 		parts = append(parts, "missing "+issuerName(p.Certs[len(p.Certs)-1]))
+	case verify.EndLoop:
+		if p.LoopsTo >= 0 {
+			parts = append(parts, fmt.Sprintf("back to #%d", p.LoopsTo))
+		}
 	}
 	return strings.Join(parts, " → ")
 }

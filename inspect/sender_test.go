@@ -301,6 +301,18 @@ func senderFleet() []fleetServer {
 		{name: "--client-cert refused", start: goServer(func(_ *testing.T, p *senderPKI) *tls.Config {
 			return &tls.Config{Certificates: []tls.Certificate{tlsCert(p.leaf, p.inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: p.otherPool, MaxVersion: tls.VersionTLS12}
 		}), opts: withClientCert, verdict: VerdictFail, want: map[string]Status{CheckClientAuth: StatusFail}},
+		// [intermediate, leaf]: the sender takes position 0 as the
+		// server's certificate (sender-model.md section 3), so the host name
+		// is judged there, and a reorder cannot help when the server's key
+		// belongs to the intermediate.
+		{name: "a CA certificate first, with its key", start: goServer(func(_ *testing.T, p *senderPKI) *tls.Config {
+			return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{p.inter.Cert.Raw, p.leaf.Cert.Raw}, PrivateKey: p.inter.Key}}, MaxVersion: tls.VersionTLS12}
+		}), verdict: VerdictFail, want: map[string]Status{CheckOrder: StatusFail, CheckHostname: StatusFail, CheckKeyExchange: StatusWarn, CheckRoot: StatusPass},
+			check: caFirst("the server's private key belongs to #0 CN=E2E Int, a CA certificate, not to #1 CN=example.test: configure the server with #1 CN=example.test and its own private key (or get a new certificate for the key it has)")},
+		{name: "a CA certificate first, the leaf's key", start: goServer(func(_ *testing.T, p *senderPKI) *tls.Config {
+			return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{p.inter.Cert.Raw, p.leaf.Cert.Raw}, PrivateKey: p.leaf.Key}}, MaxVersion: tls.VersionTLS12}
+		}), verdict: VerdictFail, want: map[string]Status{CheckOrder: StatusFail, CheckHostname: StatusFail, CheckKeyExchange: StatusFail},
+			check: caFirst("send the end-entity certificate #1 CN=example.test first (the server's key belongs to it), then its issuers in order")},
 		{name: "out of order", start: openssl(func(p *senderPKI) []string { return []string{"-cert_chain", p.disorderPEM, "-no_tls1_3"} }),
 			verdict: VerdictFail, want: map[string]Status{CheckOrder: StatusFail}},
 		{name: "tls 1.3 only", start: openssl(func(p *senderPKI) []string { return sServerArgs(p, "-tls1_3") }),
@@ -320,6 +332,25 @@ func senderFleet() []fleetServer {
 					t.Errorf("ocsp = %+v, want revoked (keyCompromise) for the leaf", o)
 				}
 			}},
+	}
+}
+
+// caFirst: with a CA certificate sent first, the host name is judged on
+// position 0, the path starts there, and chain.order's fix is the one
+// given, never a reorder of the list.
+func caFirst(fix string) func(t *testing.T, r Report, err error) {
+	return func(t *testing.T, r Report, _ error) {
+		t.Helper()
+		if c, _ := r.Check(CheckHostname); !strings.Contains(c.Detail, "CN=E2E Int has no subject alternative names") {
+			t.Errorf("cert.hostname detail = %q, want position 0, CN=E2E Int, judged", c.Detail)
+		}
+		if !slices.Equal(r.Trust.Path, []int{0}) {
+			t.Errorf("trust.path = %v, want [0]", r.Trust.Path)
+		}
+		c, _ := r.Check(CheckOrder)
+		if !strings.Contains(c.Fix, fix) || strings.Contains(c.Fix, "present the certificates in this order") {
+			t.Errorf("chain.order fix = %q, want %q and no reorder", c.Fix, fix)
+		}
 	}
 }
 

@@ -32,6 +32,11 @@ func Analyze(certs []*x509.Certificate, opts Options) *Analysis {
 	for _, p := range a.Paths {
 		g.judged(p)
 		validate(p, opts.At)
+		for i, f := range p.Failures {
+			if f.Reason == Loop && p.LoopsTo >= 0 {
+				p.Failures[i].IssuerPos, p.Failures[i].Issuer = p.LoopsTo, g.certs[p.LoopsTo]
+			}
+		}
 	}
 	sort.SliceStable(a.Paths, func(i, j int) bool { return better(a.Paths[i], a.Paths[j]) })
 	a.Limited = g.limited

@@ -65,6 +65,10 @@ type Path struct {
 	// Failures lists every rule the path breaks, in path order; none
 	// means the path validates.
 	Failures []Failure
+	// LoopsTo is, when End is EndLoop, the position on the path of the
+	// certificate (or one with its subject and key) that issued the last
+	// one: the search came back to it. -1 otherwise.
+	LoopsTo int
 }
 
 // Valid reports whether the path validates.
@@ -78,12 +82,13 @@ func (p *Path) Top() int { return p.Positions[len(p.Positions)-1] }
 func (g *graph) search(leaf int) []*Path {
 	var paths []*Path
 	visits := 0
-	record := func(stack []int, end End, root *trust.Root, seen int) {
-		p := &Path{Positions: append([]int(nil), stack...), End: end, Anchor: root, Seen: seen}
+	record := func(stack []int, end End, root *trust.Root, seen int) *Path {
+		p := &Path{Positions: append([]int(nil), stack...), End: end, Anchor: root, Seen: seen, LoopsTo: -1}
 		if seen >= 0 && (len(stack) == 0 || stack[len(stack)-1] != seen) {
 			p.Positions = append(p.Positions, seen)
 		}
 		paths = append(paths, p)
+		return p
 	}
 	var visit func(stack []int)
 	visit = func(stack []int) {
@@ -97,15 +102,17 @@ func (g *graph) search(leaf int) []*Path {
 			record(stack, EndAnchor, r, cur)
 			return
 		}
-		found, loop, limit := false, false, false
+		found, loop, limit := false, -1, false
 		for _, is := range g.candidates(cur) {
 			if is.root != nil {
 				found = true
 				record(stack, EndAnchor, is.root, is.pos)
 				continue
 			}
-			if g.onPath(is.pos, stack) {
-				loop = true
+			if k := g.onPath(is.pos, stack); k >= 0 {
+				if loop < 0 {
+					loop = k
+				}
 				continue
 			}
 			if len(stack)+1 >= MaxDepth {
@@ -120,10 +127,10 @@ func (g *graph) search(leaf int) []*Path {
 		case found:
 		case g.selfSigned(cur):
 			record(stack, EndSelfSigned, nil, -1)
-		case limit:
+		case limit || g.unchecked[cur]:
 			record(stack, EndLimit, nil, -1)
-		case loop:
-			record(stack, EndLoop, nil, -1)
+		case loop >= 0:
+			record(stack, EndLoop, nil, -1).LoopsTo = loop
 		default:
 			record(stack, EndMissing, nil, -1)
 		}
@@ -132,18 +139,18 @@ func (g *graph) search(leaf int) []*Path {
 	return paths
 }
 
-// onPath reports whether a certificate with j's subject and key is on the
-// path already (crypto/x509's alreadyInChain, without its SAN nuance):
-// mutual cross-signs would loop otherwise.
-func (g *graph) onPath(j int, stack []int) bool {
+// onPath returns the position on the path of a certificate with j's
+// subject and key, or -1 (crypto/x509's alreadyInChain, without its SAN
+// nuance): mutual cross-signs would loop otherwise.
+func (g *graph) onPath(j int, stack []int) int {
 	c := g.certs[j]
 	for _, p := range stack {
 		o := g.certs[p]
 		if bytes.Equal(o.RawSubject, c.RawSubject) && bytes.Equal(o.RawSubjectPublicKeyInfo, c.RawSubjectPublicKeyInfo) {
-			return true
+			return p
 		}
 	}
-	return false
+	return -1
 }
 
 // judged fills in the certificates a verifier judges and the signature

@@ -30,6 +30,7 @@
 //
 // A valid path first; among failing paths the one whose failure is closest
 // to working ([Reason] order: validity, then algorithms, then constraints,
-// then distrust, then an untrusted root, then a missing issuer); ties go to
+// then distrust, then an untrusted root, then a missing issuer, then a
+// loop of cross-signs or the search's bounds); ties go to
 // the path that follows the presented order, then the shorter one.
 package verify

@@ -36,8 +36,9 @@ type signature struct {
 	// verified: the key verifies the signature. unverifiable: the
 	// algorithm has no implementation here and the names and key
 	// identifiers match, so the certificate is taken as the issuer and the
-	// path fails for the algorithm.
-	verified, unverifiable bool
+	// path fails for the algorithm. unchecked: the search's bound on
+	// signature checks came first, so nobody knows.
+	verified, unverifiable, unchecked bool
 }
 
 func (s signature) issues() bool { return s.verified || s.unverifiable }
@@ -61,9 +62,13 @@ type graph struct {
 	sigs     map[edge]signature
 	checks   int
 	// limited is set once a limit stopped the search.
-	limited  bool
-	issuers  map[int][]issuer
-	imposter map[int][]int
+	limited bool
+	// unchecked marks the presented certificates some candidate issuer of
+	// which was left unchecked at the bound: their issuer is not known
+	// to be missing.
+	unchecked map[int]bool
+	issuers   map[int][]issuer
+	imposter  map[int][]int
 	// unanchored lists, per presented certificate, the store
 	// certificates that issued it but are no self-signed root: the sender
 	// (OTP, ssl_certificate:trusted_cert_and_path) anchors only at a
@@ -82,6 +87,7 @@ func newGraph(certs []*x509.Certificate, store *trust.Store) *graph {
 		store:       store,
 		sigs:        make(map[edge]signature),
 		issuers:     make(map[int][]issuer),
+		unchecked:   make(map[int]bool),
 		imposter:    make(map[int][]int),
 		unanchored:  make(map[int][]*trust.Root),
 		selfRoot:    make(map[*trust.Root]bool),
@@ -138,6 +144,7 @@ func (g *graph) check(parent *x509.Certificate, child int) signature {
 	s := signature{alg: AlgorithmOf(c)}
 	if g.checks >= MaxSignatureChecks {
 		g.limited = true
+		s.unchecked = true
 		return s
 	}
 	g.checks++
@@ -197,6 +204,10 @@ func (g *graph) candidates(i int) []issuer {
 			return
 		}
 		s := g.check(g.certs[j], i)
+		if s.unchecked {
+			g.unchecked[i] = true
+			return
+		}
 		if !s.issues() {
 			g.imposter[i] = append(g.imposter[i], j)
 			return
@@ -222,7 +233,9 @@ func (g *graph) candidates(i int) []issuer {
 		if seenRoot[r] {
 			continue
 		}
-		if s := g.check(r.Cert, i); s.issues() {
+		s := g.check(r.Cert, i)
+		g.unchecked[i] = g.unchecked[i] || s.unchecked
+		if s.issues() {
 			seenRoot[r] = true
 			if !g.rootSelfSigned(r) {
 				g.unanchored[i] = append(g.unanchored[i], r)

@@ -47,9 +47,16 @@ const (
 	// does not hold.
 	UntrustedRoot
 	// MissingIssuer: no presented certificate and no store root issued
-	// the path's last certificate (also: only certificates already on the
-	// path, or the search's bounds).
+	// the path's last certificate.
 	MissingIssuer
+	// Loop: the only issuers of the path's last certificate are already
+	// on the path (mutual cross-signs with no root of the store above
+	// them): an issuer exists, so nothing is missing, but no anchor is
+	// reached ([Path.LoopsTo] says where the path comes back to).
+	Loop
+	// SearchLimit: the search's bounds ([MaxDepth], [MaxSignatureChecks],
+	// [MaxPaths]) stopped the path before an anchor; an issuer may exist.
+	SearchLimit
 )
 
 // Failure is one rule a path breaks, at one certificate.
@@ -62,6 +69,10 @@ type Failure struct {
 	// Detail holds what the rule compared: the algorithm's name, the
 	// constraint's message, the limit, the date.
 	Detail string
+	// IssuerPos and Issuer, for a Loop, are the presented certificate
+	// already on the path that issued Cert; IssuerPos is -1 otherwise.
+	IssuerPos int
+	Issuer    *x509.Certificate
 }
 
 // validate judges a path at the instant at and records its failures.
@@ -71,7 +82,7 @@ func validate(p *Path, at time.Time) {
 	// still inside it.
 	at = at.Truncate(time.Second)
 	add := func(r Reason, i int, detail string) {
-		p.Failures = append(p.Failures, Failure{Reason: r, Index: i, Pos: p.Pos[i], Cert: p.Certs[i], Detail: detail})
+		p.Failures = append(p.Failures, Failure{Reason: r, Index: i, Pos: p.Pos[i], Cert: p.Certs[i], Detail: detail, IssuerPos: -1})
 	}
 	n := len(p.Certs)
 	anchored := p.End == EndAnchor
@@ -128,9 +139,9 @@ func validate(p *Path, at time.Time) {
 	case EndMissing:
 		add(MissingIssuer, n-1, "")
 	case EndLoop:
-		add(MissingIssuer, n-1, "its only issuers are already on the path")
+		add(Loop, n-1, "")
 	case EndLimit:
-		add(MissingIssuer, n-1, "the search stopped at its bounds")
+		add(SearchLimit, n-1, fmt.Sprintf("at most %d certificates per path, %d signature checks, %d paths", MaxDepth, MaxSignatureChecks, MaxPaths))
 	}
 }
 

@@ -155,6 +155,27 @@ func TestSearchBounds(t *testing.T) {
 	if a.Best().Valid() {
 		t.Errorf("a path validated without the leaf's issuer")
 	}
+	// The real issuer after more impostors than the bound on signature
+	// checks: it is never checked, so the path stops at the bound, and
+	// the issuer is not called missing.
+	inter := testpki.Intermediate(t, root, "Late Int")
+	late := []*x509.Certificate{testpki.Leaf(t, inter, "late.test").Cert}
+	for range MaxSignatureChecks + 5 {
+		late = append(late, testpki.Intermediate(t, root, "Late Int").Cert)
+	}
+	late = append(late, inter.Cert)
+	if b := Analyze(late, Options{Store: store, At: testpki.Now}).Best(); b.End != EndLimit || worst(b) != SearchLimit {
+		t.Errorf("issuer past the bound: best path ends %v failing %v, want EndLimit failing SearchLimit", b.End, worst(b))
+	}
+	// Mutual cross-signs with no root of the store above them: the
+	// path loops back, and says to which position.
+	caA, caB := testpki.Root(t, "Loop A"), testpki.Root(t, "Loop B")
+	xA := testpki.Intermediate(t, caB, "Loop A", testpki.Key(caA.Key))
+	xB := testpki.Intermediate(t, caA, "Loop B", testpki.Key(caB.Key))
+	loop := Analyze(testpki.X509(testpki.Leaf(t, xA, "loop.test"), xA, xB), Options{Store: store, At: testpki.Now}).Best()
+	if loop.End != EndLoop || loop.LoopsTo != 1 || worst(loop) != Loop {
+		t.Errorf("mutual cross-signs: best path ends %v at %d failing %v, want EndLoop at 1 failing Loop", loop.End, loop.LoopsTo, worst(loop))
+	}
 	// A mesh of mutual cross-signs among five CAs under the root: 20
 	// cross-signs, exponentially many loop-free paths.
 	var keys []*testpki.Cert
