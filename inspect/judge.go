@@ -50,7 +50,12 @@ func judge(r *Report, certs []*x509.Certificate, opts Options, facts chainFacts)
 		}
 		have[CheckStrength] = strengthCheck(ch)
 		missing := ch.missing >= 0 && r.Trust.FormerRoot == nil
-		chainFixes(have, r.Target, missing, missing && len(ch.certs[ch.missing].IssuingCertificateURL) > 0)
+		// A server that sends a CA certificate first needs its own
+		// certificate and key configured: --fix-chain, which starts the
+		// path where the server does, writes no file for it.
+		if !ch.live || ch.endEntity == ch.leaf {
+			chainFixes(have, r.Target, missing, missing && len(ch.certs[ch.missing].IssuingCertificateURL) > 0)
+		}
 		root := have[CheckRoot]
 		r.Chain = make([]Certificate, 0, len(certs))
 		for i := range certs {

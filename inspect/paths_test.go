@@ -253,6 +253,14 @@ func TestPathBuilding(t *testing.T) {
 			fix: map[string]string{CheckComplete: "present only the leaf and its intermediates in order"},
 		},
 		{
+			name:  "the intermediate left out, the root sent",
+			graph: "Trusted Root -> IntB -> leaf; sent: leaf, Trusted Root",
+			certs: []*testpki.Cert{leaf, root},
+			want:  want{CheckOrder: StatusFail, CheckComplete: StatusFail, CheckExtra: StatusWarn},
+			path:  "#0", missing: "CN=Int",
+			detail: map[string]string{CheckExtra: "#1 CN=Trusted Root is the self-signed root CN=Trusted Root, which the path does not reach: an intermediate is missing below it (see chain.complete)"},
+		},
+		{
 			name:  "live: a CA certificate sent first",
 			graph: "Trusted Root -> IntB -> leaf; sent: IntB, leaf",
 			certs: []*testpki.Cert{intB, leaf}, live: true,

@@ -171,6 +171,9 @@ func offPathNote(ch *chain, i int, storeName storeRef) string {
 				p, shortName(o), issuerName(c), viaText(ch, i, storeName))
 		}
 	}
+	if ch.missing >= 0 && ch.selfSigned[i] {
+		return fmt.Sprintf("the self-signed root %s, which the path does not reach: an intermediate is missing below it (see chain.complete)", shortName(c))
+	}
 	if ch.missing >= 0 && c.IsCA {
 		return fmt.Sprintf("a CA certificate issued by %s that the path does not reach: an intermediate is missing below it (see chain.complete), or it does not belong in the file", issuerName(c))
 	}
