@@ -118,7 +118,8 @@ func TestServeSIGTERM(t *testing.T) {
 	answered := make(chan answer, 1)
 	go func() {
 		req, _ := http.NewRequest("GET", "http://"+listen+"/probe?target="+silent.Addr().String(), nil)
-		req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "3")
+		// Long enough to be seen in flight on a loaded machine.
+		req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "10")
 		resp, err := client.Do(req)
 		if err != nil {
 			answered <- answer{err: err}
