@@ -152,6 +152,32 @@ func TestPrometheusScrapesServe(t *testing.T) {
 	if got := failing[disorder]; !slices.Equal(got, []string{"chain.order"}) || len(failing) != 1 {
 		t.Errorf("failing checks in Prometheus = %v, want only chain.order of %s", failing, disorder)
 	}
+	// The same verdicts and failing checks as the command line's --json
+	// on the same targets.
+	for _, target := range []string{passing, disorder, refused} {
+		stdout, stderr, _ := runCLI(t, "", "--json", "--roots", rootsFile, target)
+		var r struct {
+			Verdict string `json:"verdict"`
+			Checks  []struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+			} `json:"checks"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatalf("chainscope --json %s: %v\n%s%s", target, err, stdout, stderr)
+		}
+		var cliFailing []string
+		for _, c := range r.Checks {
+			if c.Status == "fail" {
+				cliFailing = append(cliFailing, c.ID)
+			}
+		}
+		slices.Sort(cliFailing)
+		slices.Sort(failing[target])
+		if (r.Verdict == "pass") != (want[target] == "1") || !slices.Equal(cliFailing, failing[target]) {
+			t.Errorf("%s: chainscope --json says %s failing %v; the probe %s failing %v", target, r.Verdict, cliFailing, want[target], failing[target])
+		}
+	}
 	got, err := byInstance(`chainscope_probe_inspected{job="chainscope"}`)
 	if fmt.Sprint(got) != fmt.Sprint(map[string]string{passing: "1", disorder: "1", refused: "0"}) || err != nil {
 		t.Errorf("chainscope_probe_inspected = %v (%v), want 1 1 0", got, err)
