@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -156,7 +155,7 @@ func runMTLSConf(server serverconf.Server, args []string, stdout, stderr io.Writ
 		return usageFail(stderr, err.Error(), "choose --region among the policy's regions, or a policy file with client_auth.chains")
 	}
 	if *caOut != "" {
-		if err := os.WriteFile(*caOut, mtlsconf.CAFile(spec), 0o644); err != nil {
+		if err := writeFileAtomic(*caOut, mtlsconf.CAFile(spec)); err != nil {
 			fmt.Fprintf(stderr, "chainscope: error: --ca-out %v\n", err)
 			return exitError
 		}

@@ -53,7 +53,7 @@ func fixChain(ctx context.Context, file string, opts inspect.Options, ro inspect
 	if err != nil {
 		return fmt.Errorf("--fix-chain %s: not written: %w", file, err)
 	}
-	if err := os.WriteFile(file, data, 0o644); err != nil {
+	if err := writeFileAtomic(file, data); err != nil {
 		fc.Error = err.Error()
 		return fmt.Errorf("--fix-chain %s: not written: %w", file, err)
 	}

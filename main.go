@@ -518,7 +518,7 @@ func runTUI(ctx context.Context, cfg *config, opts inspect.Options, ro inspect.R
 	reports, err := ui.Run(ctx, ui.Config{
 		Targets:   cfg.targets,
 		Inspect:   inspector,
-		WriteFile: func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) },
+		WriteFile: writeFileAtomic,
 		FixChain: func(ctx context.Context, r *inspect.Report) (*inspect.FixedChain, []byte, error) {
 			return inspect.Repair(ctx, r, opts, ro)
 		},

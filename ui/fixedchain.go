@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"chainscope/inspect"
 )
@@ -37,7 +38,19 @@ func fixedChainLines(fc *inspect.FixedChain, st styles) []string {
 	if fc.Error != "" {
 		lines = append(lines, "  "+st.status(inspect.StatusFail).Render(Sanitize(fc.Error)))
 	} else {
-		lines = append(lines, fmt.Sprintf("  judged again: %s", st.status(inspect.StatusPass).Render(string(fc.Verdict))))
+		// A pass may still warn: name the checks, so "pass" is not read
+		// as "nothing left to do".
+		var warns []string
+		for _, c := range fc.Checks {
+			if c.Status == inspect.StatusWarn {
+				warns = append(warns, Sanitize(c.ID))
+			}
+		}
+		line := "  judged again: " + st.status(inspect.StatusPass).Render(string(fc.Verdict))
+		if len(warns) > 0 {
+			line += ", " + st.status(inspect.StatusWarn).Render("warns: "+strings.Join(warns, ", "))
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }

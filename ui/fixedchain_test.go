@@ -33,7 +33,7 @@ func TestFixedChainText(t *testing.T) {
 		"#0 CN=hooks.example.com  (presented #0)",
 		`#1 CN=Evil\x1b[2J CA  (caIssuers http://ca.test/\x1b]52;c;x\x07)`,
 		"dropped #1 CN=Root: the root: the sender has it in its store",
-		"judged again: pass",
+		"judged again: pass\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
@@ -41,5 +41,27 @@ func TestFixedChainText(t *testing.T) {
 	}
 	if strings.IndexByte(out, 0x1b) >= 0 || strings.IndexByte(out, 0x07) >= 0 {
 		t.Errorf("text report carries a raw control byte")
+	}
+}
+
+// TestFixedChainWarns: a repaired chain that passes with warnings says
+// which checks still warn, not a bare "pass".
+func TestFixedChainWarns(t *testing.T) {
+	t.Parallel()
+	r := outOfOrderReport(t)
+	r.FixedChain = &inspect.FixedChain{
+		File: "fixed.pem", Written: true, Verdict: inspect.VerdictPass,
+		Checks: []inspect.Check{
+			{ID: inspect.CheckOrder, Status: inspect.StatusPass},
+			{ID: inspect.CheckComplete, Status: inspect.StatusWarn},
+			{ID: inspect.CheckStrength, Status: inspect.StatusWarn},
+		},
+	}
+	var b bytes.Buffer
+	if err := WriteText(&b, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "judged again: pass, warns: chain.complete, cert.strength"; !strings.Contains(b.String(), want) {
+		t.Errorf("text report lacks %q:\n%s", want, b.String())
 	}
 }
