@@ -317,3 +317,40 @@ func TestPathBuilding(t *testing.T) {
 		})
 	}
 }
+
+// TestSHA1SameExplanation: a SHA-1 intermediate under a store root is
+// judged the same whether the root is sent or not (issue 9: store issuers
+// were matched with a check that refuses SHA-1, presented ones with one
+// that accepts it). Both ways the path validates, nothing is missing, the
+// link warns for the algorithm and cert.strength says the same words.
+func TestSHA1SameExplanation(t *testing.T) {
+	t.Parallel()
+	root := testpki.Root(t, "RSA Root", testpki.RSA(2048))
+	inter := testpki.Intermediate(t, root, "SHA-1 Int", testpki.RSA(2048), testpki.SignatureAlgorithm(x509.SHA1WithRSA))
+	leaf := testpki.Leaf(t, inter, "example.test")
+	opts := Options{Policy: policy.PagerDuty(), Store: trust.New("test", "v1", []*trust.Root{{Cert: root.Cert}}), At: testpki.Now}
+	judged := func(certs ...*testpki.Cert) Report {
+		r := newReport(Target{Arg: "test.pem", Kind: TargetFile}, opts, SourceFile, "example.test")
+		judge(&r, testpki.X509(certs...), opts, chainFacts{keyAt: -1})
+		return r
+	}
+	without, with := judged(leaf, inter), judged(leaf, inter, root)
+	for _, r := range []Report{without, with} {
+		if r.Verdict != VerdictPass || !r.Trust.Trusted || r.Trust.MissingIssuer != "" {
+			t.Errorf("%d certificates sent: verdict %s, trusted %v, missing issuer %q; want pass, trusted, none", len(r.Chain), r.Verdict, r.Trust.Trusted, r.Trust.MissingIssuer)
+		}
+	}
+	for _, id := range []string{CheckStrength, CheckOrder, CheckComplete, CheckValidity} {
+		a, _ := without.Check(id)
+		b, _ := with.Check(id)
+		if a.Status != b.Status {
+			t.Errorf("%s = %s without the root, %s with it", id, a.Status, b.Status)
+		}
+		if id == CheckStrength && (a.Detail != b.Detail || !strings.Contains(a.Detail, "#1 CN=SHA-1 Int is signed with SHA1-RSA: the sender (OTP) accepts it, but Go, Java, NSS (Firefox) and OpenSSL 3 refuse SHA-1")) {
+			t.Errorf("cert.strength without the root = %q, with it = %q; want the same SHA-1 warning", a.Detail, b.Detail)
+		}
+	}
+	if a, b := without.Chain[1].IssuedBy, with.Chain[1].IssuedBy; a.Status != StatusWarn || a.Status != b.Status || a.Reason != b.Reason {
+		t.Errorf("link of #1: %+v without the root, %+v with it; want the same SHA-1 warning", a, b)
+	}
+}
