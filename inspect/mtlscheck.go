@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -98,7 +99,20 @@ func CheckClientVerification(ctx context.Context, t Target, opts Options, cc Cli
 		// Not even a handshake without a certificate: the server cannot
 		// be tested (refused, not TLS, no TLS 1.2).
 		err := fmt.Errorf("%s: %w", addr, base.err)
+		if timedOut(base.err) {
+			err = markTimeout(fmt.Errorf("%s: no TLS 1.2 handshake within %s (--timeout): %w", addr, opts.timeout(), base.err))
+		}
 		return errorReport(t, opts, err), err
+	}
+	// A client that could not connect, or whose handshake ran out of
+	// time, was not refused: nothing says what the server would have done
+	// with it, and counting it as refused would pass an impostor check.
+	for i, o := range outcomes {
+		var ce *ConnectError
+		if timedOut(o.err) || errors.As(o.err, &ce) {
+			err := markTimeout(fmt.Errorf("%s: %s: %w; mtls check cannot tell whether the server refuses this client: try again, or raise --timeout", addr, clients[i].What, o.err))
+			return errorReport(t, opts, err), err
+		}
 	}
 	info := j.tlsInfo(addr)
 	info.Handshakes = int(p.conns.Load())
