@@ -316,7 +316,17 @@ func senderFleet() []fleetServer {
 		{name: "out of order", start: openssl(func(p *senderPKI) []string { return []string{"-cert_chain", p.disorderPEM, "-no_tls1_3"} }),
 			verdict: VerdictFail, want: map[string]Status{CheckOrder: StatusFail}},
 		{name: "tls 1.3 only", start: openssl(func(p *senderPKI) []string { return sServerArgs(p, "-tls1_3") }),
-			verdict: VerdictFail, want: map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckHandshake: StatusSkip, CheckKeyExchange: StatusSkip}},
+			verdict: VerdictFail, want: map[string]Status{CheckProtocol: StatusFail, CheckCipher: StatusSkip, CheckHandshake: StatusSkip, CheckKeyExchange: StatusSkip},
+			check: func(t *testing.T, r Report, _ error) {
+				// One root cause, one failure: tls.cipher says why it is
+				// skipped and offers no ssl_ciphers fix.
+				if c, _ := r.Check(CheckCipher); !strings.Contains(c.Detail, "see tls.protocol") || c.Fix != "" {
+					t.Errorf("tls.cipher = %q (fix %q), want skipped with the reason, no fix", c.Detail, c.Fix)
+				}
+				if r.Failed() != 1 {
+					t.Errorf("%d checks fail, want tls.protocol alone", r.Failed())
+				}
+			}},
 		{name: "certificate message over 256 KiB", start: openssl(func(p *senderPKI) []string {
 			return []string{"-cert", p.bigChainPEM, "-key", p.bigKeyPEM, "-cert_chain", p.interPEM, "-no_tls1_3"}
 		}), verdict: VerdictFail, want: map[string]Status{CheckProtocol: StatusPass, CheckHandshake: StatusFail, CheckOrder: StatusPass},
