@@ -119,7 +119,7 @@ func TestChainChecks(t *testing.T) {
 			certs: []*testpki.Cert{root, inter, leaf},
 			want:  want{CheckOrder: StatusFail, CheckRoot: StatusPass},
 			path:  "#2 -> #1 -> #0", trusted: true, roles: "root intermediate leaf",
-			fix: map[string]string{CheckOrder: "#2 CN=example.test, #1 CN=Test Int, #0 CN=Test Root"},
+			fix: map[string]string{CheckOrder: "#2 CN=example.test, #1 CN=Test Int (the root #0 CN=Test Root left out: the sender has it in its store)"},
 		},
 		{
 			name:  "missing intermediate",

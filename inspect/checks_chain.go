@@ -53,7 +53,7 @@ func orderCheck(ch *chain, pol *policy.Policy, storeName storeRef) Check {
 		c.Status = StatusPass
 		c.Detail = "only one certificate is presented; there is nothing to order"
 		if n > 1 {
-			c.Detail = fmt.Sprintf("each of the %d presented certificates is certified by the one after it, leaf first", n)
+			c.Detail = fmt.Sprintf("each of the %d presented certificates is issued by the one after it, leaf first", n)
 		}
 		return c
 	}
@@ -77,23 +77,33 @@ func orderCheck(ch *chain, pol *policy.Policy, storeName storeRef) Check {
 	return c
 }
 
-// orderBreak says why the certificate at i is not certified by the next.
+// orderBreak says why the certificate at i is not issued by the next
+// (the words of RFC 5280 and of the tree: "issued by").
 func orderBreak(ch *chain, i int) string {
 	j := i + 1
 	if ch.duplicateOf[j] >= 0 {
 		return fmt.Sprintf("#%d is a copy of #%d", j, ch.duplicateOf[j])
 	}
-	return fmt.Sprintf("%s is not certified by #%d %s", at(i, ch.certs[i]), j, shortName(ch.certs[j]))
+	return fmt.Sprintf("%s is not issued by #%d %s", at(i, ch.certs[i]), j, shortName(ch.certs[j]))
 }
 
-// orderFix is the list that would pass: the path's presented certificates
-// in path order, everything else dropped. A live server that sends a CA
-// certificate first needs its own certificate first, and the key that goes
-// with it.
+// orderFix is the list that would pass, exactly as --fix-chain writes it
+// ([Repair]): the path's presented certificates in path order, the root
+// left out (the sender has it in its store), everything else dropped. A
+// live server that sends a CA certificate first needs its own certificate
+// first, and the key that goes with it.
 func orderFix(ch *chain, storeName storeRef) string {
 	var want, drop []string
+	root := ""
 	for _, p := range ch.path {
+		if p == ch.anchorAt || (p == ch.anchorSeen && p != ch.leaf) {
+			root = fmt.Sprintf("the root %s left out: the sender has it in its store", at(p, ch.certs[p]))
+			continue
+		}
 		want = append(want, at(p, ch.certs[p]))
+	}
+	if root != "" && len(want) > 0 {
+		want[len(want)-1] += " (" + root + ")"
 	}
 	for i := range ch.certs {
 		if !ch.onPath[i] || ch.duplicateOf[i] >= 0 {

@@ -118,7 +118,7 @@ func shortenFix(msg string) string {
 	case "certificate":
 		return "send a shorter chain: the leaf and its intermediates only, no root or unrelated certificates, and a leaf without thousands of names"
 	case "certificate_request":
-		return "list fewer CA names in the CertificateRequest: only the CAs of the clients you accept (nginx ssl_client_certificate; Apache SSLCACertificateFile, or SSLCADNRequestFile for the names alone)"
+		return "list fewer CA names in the CertificateRequest: only the CAs of the clients you accept (nginx: `ssl_client_certificate`; Apache: `SSLCACertificateFile`, or `SSLCADNRequestFile` for the names alone)"
 	}
 	return "make the server's " + msg + " message shorter"
 }

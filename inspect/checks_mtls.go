@@ -35,7 +35,7 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 		c.Status = StatusInfo
 		c.Detail = "the server does not ask for a client certificate"
 		if pca.Presents() {
-			c.Detail += fmt.Sprintf("; to verify the sender, trust %s with verify depth %d and check the subject CN=%s (nginx: ssl_verify_client on; ssl_verify_depth %d — nginx counts intermediates only; chainscope mtls nginx|apache writes the lines)",
+			c.Detail += fmt.Sprintf("; to verify the sender, trust %s with verify depth %d and check the subject CN=%s (nginx: `ssl_verify_client on;` `ssl_verify_depth %d;` — nginx counts intermediates only; `chainscope mtls nginx` or `chainscope mtls apache` writes the lines)",
 				rootText, pca.VerifyDepth, joinOr(pca.CommonNames(at)), max(0, pca.VerifyDepth-1))
 		}
 		return c
@@ -122,7 +122,7 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 		c.Fix = fmt.Sprintf("add %s to the CA file (%s)%s, so that the server trusts the sender's client certificate", rootText, caFileLines(rootText), rootURLText(pca, at))
 	}
 	if c.Status != StatusPass && pca.VerifyDepth > 0 && c.Fix != "" {
-		c.Fix += fmt.Sprintf("; verify depth %d (nginx ssl_verify_depth %d, as nginx counts intermediates only; Apache SSLVerifyDepth %d), and check the subject CN=%s (chainscope mtls nginx|apache writes the lines)",
+		c.Fix += fmt.Sprintf("; verify depth %d (nginx: `ssl_verify_depth %d;`, as nginx counts intermediates only; Apache: `SSLVerifyDepth %d`), and check the subject CN=%s (`chainscope mtls nginx` or `chainscope mtls apache` writes the lines)",
 			pca.VerifyDepth, max(0, pca.VerifyDepth-1), pca.VerifyDepth, joinOr(pca.CommonNames(at)))
 	}
 	return c
@@ -131,7 +131,7 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 // caFileLines names the configuration lines of the CA file a server
 // checks client certificates against.
 func caFileLines(what string) string {
-	return fmt.Sprintf("nginx: ssl_client_certificate /path/to/client-ca.pem; Apache: SSLCACertificateFile \"/path/to/client-ca.pem\" — the file holding %s", what)
+	return fmt.Sprintf("nginx: `ssl_client_certificate /path/to/client-ca.pem;`; Apache: `SSLCACertificateFile /path/to/client-ca.pem` — the file holding %s", what)
 }
 
 // rootURLText says where the sender's root is published, when the policy

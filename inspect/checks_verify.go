@@ -136,11 +136,11 @@ func (j *verifyJudge) requestCheck() Check {
 	case later:
 		c.Status = StatusWarn
 		c.Detail = fmt.Sprintf("the server asks for a client certificate only once the request for %s has come, by renegotiation: SSLVerifyClient inside a <Location> or <Directory> (Apache). Clients that do not renegotiate, and TLS 1.3 clients without post-handshake authentication, are refused", j.path)
-		c.Fix = "put SSLVerifyClient require at VirtualHost level (chainscope mtls apache writes it)"
+		c.Fix = "put `SSLVerifyClient require` at VirtualHost level (`chainscope mtls apache` writes it)"
 	default:
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("the server never asks for a client certificate, in the handshake or for %s: it does not verify the sender (step 2 of the sender's document). If a proxy or load balancer terminates TLS in front of the server, the server behind it never sees the sender's certificate: the proxy must verify it, or pass TLS through", j.path)
-		c.Fix = "turn client verification on at server level, on whatever terminates TLS for this address: nginx ssl_verify_client on; Apache SSLVerifyClient require (chainscope mtls nginx|apache writes the lines)"
+		c.Fix = "turn client verification on at server level, on whatever terminates TLS for this address: nginx: `ssl_verify_client on;`; Apache: `SSLVerifyClient require` (`chainscope mtls nginx` or `chainscope mtls apache` writes the lines)"
 	}
 	return c
 }
@@ -196,17 +196,17 @@ func (j *verifyJudge) senderCheck() Check {
 		why = "the server never asks for a client certificate (see mtls.request)"
 	case len(nc.cas) > 0 && !rootListed && interListed:
 		why = fmt.Sprintf("its CA file holds the stand-in's intermediate but not its root %s: OpenSSL verifies up to a root, so nginx and Apache refuse every client", root)
-		c.Fix = fmt.Sprintf("add the root %s to the CA file (chainscope mtls --ca-out writes roots and intermediates)", root)
+		c.Fix = fmt.Sprintf("add the root %s to the CA file (`chainscope mtls nginx --ca-out FILE` writes roots and intermediates)", root)
 	case len(nc.cas) > 0 && !rootListed:
 		why = fmt.Sprintf("the server does not list %s, so its CA file lacks the stand-in's root (while testing, the CA file needs it beside the sender's CAs)", root)
 		c.Fix = fmt.Sprintf("add %s to the server's CA file", root)
 	case hasDirect && !direct.refused():
 		why = fmt.Sprintf("a certificate issued by %s itself is accepted, so the verify depth is too low for the sender's %s: nginx needs ssl_verify_depth %d, Apache SSLVerifyDepth %d (Apache's default, 1, refuses the sender)",
 			root, plural(depth, "intermediate"), depth, depth+1)
-		c.Fix = fmt.Sprintf("set nginx ssl_verify_depth %d or Apache SSLVerifyDepth %d", depth, depth+1)
+		c.Fix = fmt.Sprintf("set nginx: `ssl_verify_depth %d;` or Apache: `SSLVerifyDepth %d`", depth, depth+1)
 	case first.err == nil && refusingStatus(first.status) && strings.HasPrefix(first.status, "403"):
 		why = "the handshake completes and the request is forbidden: the subject test does not admit the sender's CN"
-		c.Fix = "check the subject test against the sender's CN (chainscope mtls nginx|apache writes an exact one)"
+		c.Fix = "check the subject test against the sender's CN (`chainscope mtls nginx` or `chainscope mtls apache` writes an exact one)"
 	case rootListed:
 		why = fmt.Sprintf("the server lists %s yet refuses a certificate under it: a CA directory without its hash links (SSLCACertificatePath needs c_rehash), or a verify depth below the sender's %s (nginx ssl_verify_depth %d, Apache SSLVerifyDepth %d)",
 			root, plural(depth, "intermediate"), depth, depth+1)
@@ -216,7 +216,7 @@ func (j *verifyJudge) senderCheck() Check {
 	}
 	c.Detail = strings.Join(refused, "; ") + ": " + why
 	if c.Fix == "" {
-		c.Fix = "chainscope mtls nginx|apache writes a configuration that accepts the sender"
+		c.Fix = "`chainscope mtls nginx` or `chainscope mtls apache` writes a configuration that accepts the sender"
 	}
 	return c
 }
@@ -248,11 +248,11 @@ func (j *verifyJudge) senderLeafCheck() Check {
 	c.Status = StatusWarn
 	if sender, _ := j.outcome(impostor.Sender); sender.refused() {
 		c.Detail += ": as is the sender's certificate sent with its intermediates (see mtls.sender)"
-		c.Fix = "make the server accept the sender's certificate first (see mtls.sender); chainscope mtls --ca-out writes a CA file with the intermediates, so the certificate alone is accepted too"
+		c.Fix = "make the server accept the sender's certificate first (see mtls.sender); `chainscope mtls nginx --ca-out FILE` writes a CA file with the intermediates, so the certificate alone is accepted too"
 		return c
 	}
 	c.Detail += ": the server finds the sender's intermediate only when the client sends it; its CA file holds the root alone (the seed's step 1), so a sender that sends only its certificate is refused"
-	c.Fix = "add the sender's intermediate to the CA file (chainscope mtls --ca-out writes roots and intermediates)"
+	c.Fix = "add the sender's intermediate to the CA file (`chainscope mtls nginx --ca-out FILE` writes roots and intermediates)"
 	return c
 }
 
@@ -282,22 +282,22 @@ func (j *verifyJudge) impostorCheck(id string, sender clientOutcome) Check {
 	switch id {
 	case impostor.NoCert:
 		c.Detail += ": client verification is optional and nothing checks its result (nginx ssl_verify_client optional, Apache SSLVerifyClient optional, without a test of $ssl_client_verify or SSL_CLIENT_VERIFY)"
-		c.Fix = "require the certificate: nginx ssl_verify_client on; Apache SSLVerifyClient require (chainscope mtls nginx|apache)"
+		c.Fix = "require the certificate: nginx: `ssl_verify_client on;`; Apache: `SSLVerifyClient require` (`chainscope mtls nginx` or `chainscope mtls apache` writes the lines)"
 	case impostor.OtherCN:
 		c.Detail += fmt.Sprintf(": no subject test applies to %s (step 5): nginx's CN test sits in another location, Apache's in a <Directory>, which does not apply to a proxied URL, or there is none", j.path)
-		c.Fix = "test the subject CN at server level: nginx if at server level, Apache <Location /> (chainscope mtls nginx|apache writes them)"
+		c.Fix = "test the subject CN at server level: nginx: an `if` at server level; Apache: `<Location />` (`chainscope mtls nginx` or `chainscope mtls apache` writes them)"
 	case impostor.EvilSuffix:
 		c.Detail += ": the subject test is not anchored, like the seed's nginx sample ($ssl_client_s_dn !~ \"CN=…\") which matches the CN as a prefix"
 		if !otherCN.refused() {
 			c.Detail = cl.What + ": " + o.how(j.path) + ": no subject test applies (see mtls.other_cn)"
 		}
-		c.Fix = "anchor the CN at the RDN boundaries of the DN and escape its dots (chainscope mtls nginx writes such a regex; Apache: %{SSL_CLIENT_S_DN_CN} == '…')"
+		c.Fix = "anchor the CN at the RDN boundaries of the DN and escape its dots (`chainscope mtls nginx` writes such a regex; Apache: `%{SSL_CLIENT_S_DN_CN} == '…'`)"
 	case impostor.LookAlike:
 		c.Detail += ": the dots of the subject test are not escaped (and it is not anchored), so any character matches them"
 		if !otherCN.refused() {
 			c.Detail = cl.What + ": " + o.how(j.path) + ": no subject test applies (see mtls.other_cn)"
 		}
-		c.Fix = "escape the dots and anchor the CN (chainscope mtls nginx writes such a regex)"
+		c.Fix = "escape the dots and anchor the CN (`chainscope mtls nginx` writes such a regex)"
 	case impostor.OtherCA:
 		nc, _ := j.outcome(impostor.NoCert)
 		root := cl.Certificate.Leaf.Issuer.String()
@@ -310,10 +310,10 @@ func (j *verifyJudge) impostorCheck(id string, sender clientOutcome) Check {
 		switch {
 		case !hasStranger || !stranger.refused():
 			c.Detail += ": the server does not check who issued the certificate: nginx ssl_verify_client optional_no_ca, Apache SSLVerifyClient optional_no_ca, without a test of $ssl_client_verify or SSL_CLIENT_VERIFY"
-			c.Fix = "require verification: nginx ssl_verify_client on; Apache SSLVerifyClient require"
+			c.Fix = "require verification: nginx: `ssl_verify_client on;`; Apache: `SSLVerifyClient require`"
 		case namesAny(nc.cas, []string{root}):
 			c.Detail += fmt.Sprintf(": the server's CA file trusts %s", shortRDN(root))
-			c.Fix = "keep only the sender's CAs in the CA file (chainscope mtls --ca-out writes it)"
+			c.Fix = "keep only the sender's CAs in the CA file (`chainscope mtls nginx --ca-out FILE` writes it)"
 		default:
 			c.Detail += fmt.Sprintf(": the server trusts %s without listing it in its CertificateRequest — nginx trusts the CAs of ssl_trusted_certificate (meant for OCSP stapling) for client certificates too", shortRDN(root))
 			c.Fix = "keep other CAs out of ssl_trusted_certificate on a server that verifies clients (or move OCSP stapling verification elsewhere)"
@@ -321,10 +321,10 @@ func (j *verifyJudge) impostorCheck(id string, sender clientOutcome) Check {
 	case impostor.Depth:
 		c.Detail += fmt.Sprintf(": the verify depth admits %s where the sender has %d: nginx counts intermediates only (ssl_verify_depth %d, not the seed's %d), Apache counts the root (SSLVerifyDepth %d)",
 			plural(depth+1, "intermediate"), depth, depth, depth+1, depth+1)
-		c.Fix = fmt.Sprintf("set nginx ssl_verify_depth %d or Apache SSLVerifyDepth %d (chainscope mtls nginx|apache)", depth, depth+1)
+		c.Fix = fmt.Sprintf("set nginx: `ssl_verify_depth %d;` or Apache: `SSLVerifyDepth %d` (`chainscope mtls nginx` or `chainscope mtls apache` writes the lines)", depth, depth+1)
 	case impostor.Expired:
 		c.Detail += ": the server does not check the certificate's validity: its verification is off or its result is ignored"
-		c.Fix = "require verification: nginx ssl_verify_client on; Apache SSLVerifyClient require"
+		c.Fix = "require verification: nginx: `ssl_verify_client on;`; Apache: `SSLVerifyClient require`"
 	}
 	return c
 }

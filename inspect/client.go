@@ -331,7 +331,7 @@ func (cj *clientJudge) issuerCheck() Check {
 		if len(unsent) > 0 {
 			c.Status = StatusWarn
 			c.Detail += fmt.Sprintf("; the client did not send %s, so a server whose CA file holds only the root (the seed's step 1) refuses it", joinAnd(unsent))
-			c.Fix = "keep the sender's intermediates in the server's CA file (chainscope mtls --ca-out writes them)"
+			c.Fix = "keep the sender's intermediates in the server's CA file (`chainscope mtls nginx --ca-out FILE` writes them)"
 		}
 		return c
 	}
@@ -416,7 +416,7 @@ func (cj *clientJudge) subjectCheck(chains []policy.ClientChain) Check {
 			got = joinAnd(cns)
 		}
 		c.Detail = fmt.Sprintf("the subject %s has %s, not %s", cj.certs[0].Subject, got, joinOr(want))
-		c.Fix = fmt.Sprintf("the sender's certificate has %s; a server that checks the CN exactly refuses this one (the seed's unanchored nginx regex would let a look-alike in: chainscope mtls nginx writes an anchored one)", joinOr(want))
+		c.Fix = fmt.Sprintf("the sender's certificate has %s; a server that checks the CN exactly refuses this one (the seed's unanchored nginx regex would let a look-alike in: `chainscope mtls nginx` writes an anchored one)", joinOr(want))
 	}
 	return c
 }
@@ -541,7 +541,7 @@ func (cj *clientJudge) validityCheck() Check {
 	case len(soon) > 0:
 		c.Status = StatusWarn
 		c.Detail = strings.Join(soon, "; ")
-		c.Fix = "the sender rotates its certificate: make sure the CA file holds its next chain (chainscope mtls --ca-out)"
+		c.Fix = "the sender rotates its certificate: make sure the CA file holds its next chain (`chainscope mtls nginx --ca-out FILE` writes it)"
 	default:
 		c.Status = StatusPass
 		c.Detail = fmt.Sprintf("%s valid at %s; the client certificate expires in %s", allValid(len(certs)), when, daysLeft(cj.certs[0].NotAfter.Sub(cj.at)))

@@ -3,6 +3,7 @@ package inspect
 import (
 	"context"
 	"crypto/x509"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -256,6 +257,48 @@ func TestChainFixCommand(t *testing.T) {
 			c, _ := r.Check(tt.check)
 			if !strings.Contains(c.Fix, tt.want) {
 				t.Errorf("%s fix = %q, want %q", tt.check, c.Fix, tt.want)
+			}
+		})
+	}
+}
+
+// unquotedLines returns the server directives and commands a fix names
+// outside backticks: every fix quotes the lines to type as `…`.
+func unquotedLines(fix string) []string {
+	var outside strings.Builder
+	for i, part := range strings.Split(fix, "`") {
+		if i%2 == 0 {
+			outside.WriteString(part)
+			outside.WriteString(" ")
+		}
+	}
+	return regexp.MustCompile(`\bssl_[a-z_]+|\bSSL[A-Z][A-Za-z]+|\bchainscope [a-z-]+`).FindAllString(outside.String(), -1)
+}
+
+// TestClientAuthFixQuotesLines: the fixes of mtls.client_auth quote the
+// nginx and Apache lines and the chainscope command in backticks, as
+// every other fix does.
+func TestClientAuthFixQuotesLines(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		ca   ClientAuth
+	}{
+		{"required, no CA names", ClientAuth{Requested: true, Mode: "required", AcceptableCAs: []string{}}},
+		{"required, another CA", ClientAuth{Requested: true, Mode: "required", AcceptableCAs: []string{"CN=Other CA"}}},
+		{"optional, another CA", ClientAuth{Requested: true, Mode: "optional", AcceptableCAs: []string{"CN=Other CA"}}},
+		{"--client-cert refused", ClientAuth{Requested: true, Mode: "required", Presented: true, AcceptError: "remote error: tls: unknown certificate authority"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := clientAuthCheck(policy.PagerDuty(), &TLSInfo{ClientAuth: tt.ca}, at)
+			if c.Fix == "" {
+				t.Fatalf("clientAuthCheck(%s) = %s with no fix, want a fix", tt.name, c.Status)
+			}
+			if u := unquotedLines(c.Fix); len(u) > 0 {
+				t.Errorf("mtls.client_auth fix = %q\nnames %q outside backticks", c.Fix, u)
 			}
 		})
 	}

@@ -84,7 +84,7 @@ func ocspCheck(st *OCSPStatus, at time.Time) Check {
 	case st.Error != "":
 		c.Status = StatusWarn
 		c.Detail = "the stapled OCSP response does not decode: " + st.Error + "; " + others
-		c.Fix = "check the server's OCSP stapling configuration (nginx ssl_stapling_file or ssl_stapling_responder; Apache SSLStaplingResponderTimeout)"
+		c.Fix = "check the server's OCSP stapling configuration (nginx: `ssl_stapling_file` or `ssl_stapling_responder`; Apache: `SSLStaplingResponderTimeout`)"
 	case st.Status == "revoked":
 		c.Status = StatusWarn
 		c.Detail = "the stapled OCSP response says the certificate is revoked"
@@ -107,7 +107,7 @@ func ocspCheck(st *OCSPStatus, at time.Time) Check {
 	case st.NextUpdate != nil && st.NextUpdate.Before(at):
 		c.Status = StatusWarn
 		c.Detail = "the stapled OCSP response (good) expired at " + st.NextUpdate.Format(time.RFC3339) + "; " + others
-		c.Fix = "let the server refresh its staple (nginx fetches one when ssl_stapling_verify succeeds; check its resolver)"
+		c.Fix = "let the server refresh its staple (nginx fetches one when `ssl_stapling_verify` succeeds; check its `resolver`)"
 	default:
 		c.Status = StatusPass
 		c.Detail = "the stapled OCSP response says good"

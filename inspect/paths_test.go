@@ -108,7 +108,7 @@ func TestPathBuilding(t *testing.T) {
 			want:  want{CheckOrder: StatusFail, CheckComplete: StatusPass, CheckExtra: StatusWarn, CheckRoot: StatusPass},
 			path:  "#0 -> #2 -> store", root: "CN=Trusted Root", trusted: true,
 			detail: map[string]string{
-				CheckOrder: "#1 CN=Int is not certified by #2 CN=Int",
+				CheckOrder: "#1 CN=Int is not issued by #2 CN=Int",
 				CheckExtra: "#1 CN=Int is another certificate for the key of #2 CN=Int (a cross-sign or a re-issue), issued by CN=Dead Root; the path through it fails: the issuer of #1 CN=Int, CN=Dead Root, is neither presented nor in the roots file v1",
 			},
 			fix: map[string]string{CheckOrder: "put the intermediate CN=Int right after the leaf in your certificate file; the full order is #0 CN=example.test, #2 CN=Int; drop #1"},

@@ -141,7 +141,7 @@ func TestSymantecDistrust(t *testing.T) {
 			if got := pathString(r); got != "#0 -> #2 -> store" {
 				t.Errorf("path = %s, want #0 -> #2 -> store", got)
 			}
-			if r.Chain[1].Role != "unrelated" || !strings.Contains(r.Chain[1].Note, "certifies nothing on the path") {
+			if r.Chain[1].Role != "unrelated" || !strings.Contains(r.Chain[1].Note, "issued nothing on the path") {
 				t.Errorf("#1 (the G4 root) = %s, %q; want unrelated, named", r.Chain[1].Role, r.Chain[1].Note)
 			}
 			for id, st := range map[string]Status{CheckOrder: StatusFail, CheckComplete: StatusPass, CheckValidity: StatusPass, CheckHostname: StatusPass} {

@@ -183,7 +183,7 @@ func offPathNote(ch *chain, i int, storeName storeRef) string {
 	if via := viaText(ch, i, storeName); via != "" {
 		return fmt.Sprintf("%s, issued by %s%s: drop it", kindOf(c), issuerName(c), via)
 	}
-	return fmt.Sprintf("%s that certifies nothing on the path: drop it", kindOf(c))
+	return fmt.Sprintf("%s that issued nothing on the path: drop it", kindOf(c))
 }
 
 // kindOf says what a certificate is: "a CA certificate" or "an

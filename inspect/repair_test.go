@@ -206,3 +206,76 @@ func TestRepair(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderFixIsRepair: the order chain.order's fix states is exactly the
+// one --fix-chain writes ([Repair]): the same certificates in the same
+// order, the root left out and said so; its detail speaks of links as the
+// tree does ("issued by").
+func TestOrderFixIsRepair(t *testing.T) {
+	t.Parallel()
+	mozilla, err := trust.Mozilla()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := trust.LoadFile("../testdata/root.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		file     string
+		store    *trust.Store
+		at       time.Time
+		rootLeft string // the root the fix says is left out; "" for none
+	}{
+		{"chain-out-of-order.pem", file, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), "#1 CN=chainscope Test Root"},
+		{"chain-reversed.pem", file, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), ""},
+		{"real-bing.com-2026-out-of-order.pem", mozilla, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), ""},
+		{"real-google.com-2026-reversed.pem", mozilla, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), ""},
+		{"chain-duplicate.pem", file, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), ""},
+		{"chain-unrelated-extra.pem", file, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			target, err := ParseTarget("../testdata/" + tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := Options{Store: tt.store, At: tt.at}
+			r, err := Inspect(context.Background(), target, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := r.Check(CheckOrder)
+			if c.Status != StatusFail {
+				t.Fatalf("chain.order = %s, want fail (%s)", c.Status, c.Detail)
+			}
+			// One vocabulary with the tree and RFC 5280: "issued by".
+			if strings.Contains(c.Detail, "certifi") || (!strings.Contains(c.Detail, "is not issued by #") && !strings.Contains(c.Detail, "is a copy of #")) {
+				t.Errorf("chain.order detail = %q, want the tree's words: \"#i … is not issued by #j …\"", c.Detail)
+			}
+			fc, _, err := Repair(context.Background(), &r, opts, RepairOptions{})
+			if err != nil {
+				t.Fatalf("Repair() error = %v", err)
+			}
+			var written []string
+			for _, w := range fc.Certificates {
+				written = append(written, fmt.Sprintf("#%d %s", w.Presented, w.Name))
+			}
+			order := c.Fix
+			for _, lead := range []string{"the full order is ", "in this order: "} {
+				if i := strings.Index(order, lead); i >= 0 {
+					order = order[i+len(lead):]
+				}
+			}
+			order, _, _ = strings.Cut(order, ";")
+			order, left, _ := strings.Cut(order, " (the root ")
+			if got, want := strings.Split(order, ", "), written; strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("chain.order fix states %q, --fix-chain writes %q\nfix: %s", got, want, c.Fix)
+			}
+			if gotLeft, _, _ := strings.Cut(left, " left out"); gotLeft != tt.rootLeft {
+				t.Errorf("chain.order fix leaves out the root %q, want %q\nfix: %s", gotLeft, tt.rootLeft, c.Fix)
+			}
+		})
+	}
+}

@@ -39,7 +39,7 @@ func TestTreeReadsTheEngine(t *testing.T) {
 			[]string{"✓ issued by #1", "✗ store root CN=Tree Root refused", "✗ root  CN=Tree Root  (in store, refused)"},
 			[]string{"no issuer found", "missing"}},
 		{"extra named", []*testpki.Cert{leaf, inter, other}, &trust.Root{Cert: root.Cert},
-			[]string{"#2 unrelated  CN=other.test  (an end-entity certificate for other.test that certifies nothing on the path: drop it)"}, nil},
+			[]string{"#2 unrelated  CN=other.test  (an end-entity certificate for other.test that issued nothing on the path: drop it)"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
