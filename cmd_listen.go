@@ -102,6 +102,9 @@ func parseListen(args []string) (*listenConfig, error) {
 		return nil, usageError{msg: "--timeout and --idle must be positive, e.g. 10s"}
 	}
 	c.addr = pos[0]
+	if err := checkListenAddr("address", c.addr); err != nil {
+		return nil, err
+	}
 	pol, err := loadPolicy(c.policy)
 	if err != nil {
 		return nil, usageError{msg: err.Error()}
@@ -131,12 +134,16 @@ func runListen(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitPass
 	}
 	if err != nil {
-		return usageFail(stderr, err.Error(), "run chainscope listen --help for usage")
+		hint := "run chainscope listen --help for usage"
+		var ue usageError
+		if errors.As(err, &ue) && ue.hint != "" {
+			hint = ue.hint
+		}
+		return usageFail(stderr, err.Error(), hint)
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "chainscope: error: %v\n", err)
-		return exitError
+		return listenFailed(stderr, c.addr, "choose another address", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -96,6 +96,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	case (cfg.clientCert == "") != (cfg.clientKey == ""):
 		return usageErr("--client-cert and --client-key go together")
 	}
+	if err := checkListenAddr("--listen", listen); err != nil {
+		return usageFailed(stderr, err)
+	}
 	opts, err := buildOptions(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "chainscope: error: %v\n", err)
@@ -120,8 +123,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "chainscope: error: %v\nchainscope: hint: choose another address with --listen\n", err)
-		return exitError
+		return listenFailed(stderr, listen, "choose another address with --listen", err)
 	}
 	scope := "any endpoint may be probed"
 	if allow != nil {

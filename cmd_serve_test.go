@@ -46,7 +46,13 @@ func TestServeUsage(t *testing.T) {
 		{"missing roots", []string{"serve", "--roots", "no/such.pem"}, exitUsage, "", "no/such.pem"},
 		{"bad allow-list", []string{"serve", "--targets-allow", badAllow}, exitUsage, "", "allow: line 2:"},
 		{"missing allow-list", []string{"serve", "--targets-allow", "no/such/file"}, exitUsage, "", "--targets-allow open no/such/file"},
-		{"address in use", []string{"serve", "--roots", "testdata/root.pem", "--listen", busy.Addr().String()}, exitError, "", "address already in use"},
+		{"address in use", []string{"serve", "--roots", "testdata/root.pem", "--listen", busy.Addr().String()}, exitError, "",
+			"chainscope: error: cannot listen on " + busy.Addr().String() + ": the port is in use by another program\nchainscope: hint: choose another address with --listen, or stop"},
+		{"port out of range", []string{"serve", "--listen", "127.0.0.1:99999"}, exitUsage, "", `chainscope: error: --listen "127.0.0.1:99999": port 99999: want a number from 0 to 65535`},
+		{"no port", []string{"serve", "--listen", "9219"}, exitUsage, "", `--listen "9219": no port; for port 9219 on every address give :9219`},
+		{"unclosed bracket", []string{"serve", "--listen", "[::1"}, exitUsage, "", `--listen "[::1": not HOST:PORT`},
+		{"not an IP", []string{"serve", "--listen", "256.0.0.1:9219"}, exitUsage, "", "256.0.0.1 is not an IP address"},
+		{"unknown service", []string{"serve", "--listen", ":nosuchservice"}, exitUsage, "", `port "nosuchservice": not a number, nor a service name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,4 +165,21 @@ func getBody(c *http.Client, u string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestListenAddressInUse: listen on a port another program holds could not
+// run (3), said once in plain words with what to do.
+func TestListenAddressInUse(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() })
+	addr := busy.Addr().String()
+	_, stderr, code := runCLI(t, "", "listen", addr, "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key", "--json")
+	want := "chainscope: error: cannot listen on " + addr + ": the port is in use by another program\nchainscope: hint: choose another address, or stop the program that holds it (ss -ltnp shows it)\n"
+	if code != exitError || stderr != want {
+		t.Errorf("chainscope listen %s (in use) = %d, stderr %q\nwant %d, stderr %q", addr, code, stderr, exitError, want)
+	}
 }

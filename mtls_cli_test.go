@@ -103,7 +103,9 @@ func TestMTLSUsage(t *testing.T) {
 		{"listen without certificate", []string{"listen", "127.0.0.1:0"}, exitUsage, "--cert and --key"},
 		{"listen without address", []string{"listen", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key"}, exitUsage, "one address"},
 		{"listen for a policy without client chains", []string{"listen", "127.0.0.1:0", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key", "--policy", "testdata/policy-modern.json"}, exitUsage, "client_auth.chains"},
-		{"listen on a bad address", []string{"listen", "256.0.0.1:1", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key"}, exitError, "256.0.0.1"},
+		{"listen on a bad address", []string{"listen", "256.0.0.1:1", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key"}, exitUsage, "256.0.0.1 is not an IP address"},
+		{"listen on a port out of range", []string{"listen", "127.0.0.1:99999", "--cert", "testdata/chain-ok.pem", "--key", "testdata/leaf.key"}, exitUsage,
+			"chainscope: error: address \"127.0.0.1:99999\": port 99999: want a number from 0 to 65535 (0 picks a free one)\nchainscope: hint: give HOST:PORT or :PORT"},
 		{"listen help", []string{"listen", "--help"}, exitPass, ""},
 	}
 	for _, tt := range tests {
