@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"chainscope/inspect/policy"
 )
 
 // The ClientHello values the listener reads to say what a connection has:
@@ -152,27 +155,37 @@ func (l *Listener) handshake(ctx context.Context, conn net.Conn, cfg *tls.Config
 		sni         string
 		renego, ems bool
 	)
+	stage := StageConnected
 	c := cfg.Clone()
 	c.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-		sni = hello.ServerName
+		sni, stage = hello.ServerName, StageHello
 		// RFC 5746 §3.3: renegotiation_info or the SCSV; RFC 7627:
 		// extended_master_secret. crypto/tls answers both at TLS 1.2.
 		renego = slices.Contains(hello.Extensions, extRenegotiationInfo) || slices.Contains(hello.CipherSuites, scsvRenegotiation)
 		ems = slices.Contains(hello.Extensions, extExtendedMasterSecret)
 		return nil, nil
 	}
-	tc := tls.Server(conn, c)
+	c.VerifyPeerCertificate = func([][]byte, [][]*x509.Certificate) error {
+		stage = StageCertificate // the client answered the request
+		return nil
+	}
+	sn := newRecordSniffer(conn)
+	tc := tls.Server(sn, c)
 	hctx, cancel := context.WithTimeout(ctx, hsTimeout)
 	err := tc.HandshakeContext(hctx)
 	cancel()
 	r := newReport(t, opts, SourceTLS, sni)
 	r.As = AsClient
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			err = fmt.Errorf("the client did not complete its handshake within %s (--timeout)", hsTimeout)
+		// The client's chain would have been judged against the
+		// policy's client CAs, not the store of a server inspection.
+		if chains, cerr := opts.Policy.RequireClientChains(r.EvaluatedAt, policy.RegionAll); cerr == nil {
+			store := clientStore(opts.Policy, chains)
+			si := DescribeStore(store)
+			r.Trust.Store, r.Trust.StoreInfo = store.Label(), &si
 		}
 		r.Verdict = VerdictError
-		r.Error = oneLine(fmt.Sprintf("handshake with %s: %v", remote, err))
+		r.Error = oneLine(clientHandshakeError(err, stage, sn, hsTimeout, l.certificateName()).Error())
 		r.Checks = clientSkips("not inspected: the handshake failed")
 		return r, nil
 	}
@@ -200,6 +213,19 @@ func (l *Listener) handshake(ctx context.Context, conn net.Conn, cfg *tls.Config
 		return r, nil
 	}
 	return r, tc
+}
+
+// certificateName is the short name of the listener's certificate, for
+// reports: "CN=listener.test".
+func (l *Listener) certificateName() string {
+	leaf := l.Certificate.Leaf
+	if leaf == nil && len(l.Certificate.Certificate) > 0 {
+		leaf, _ = x509.ParseCertificate(l.Certificate.Certificate[0])
+	}
+	if leaf == nil {
+		return ""
+	}
+	return shortName(leaf)
 }
 
 // answer reads the request (up to MaxRequestBytes, until its blank line)

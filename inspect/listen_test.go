@@ -185,8 +185,110 @@ func TestListenerHandshakeTimeout(t *testing.T) {
 	}
 	defer silent.Close()
 	r := f.wait(t, 1)
-	if r.Verdict != VerdictError || !strings.Contains(r.Error, "handshake with 127.0.0.1:") || !strings.Contains(r.Error, "did not complete its handshake within 300ms") {
-		t.Errorf("silent client: report %s %q, want an error naming the handshake", r.Verdict, r.Error)
+	want := "the client connected but sent no ClientHello within 300ms (the listener's handshake bound, --timeout); nothing to judge"
+	if r.Verdict != VerdictError || r.Error != want {
+		t.Errorf("silent client: report %s %q, want error %q", r.Verdict, r.Error, want)
+	}
+}
+
+// TestListenerFailedHandshakes: a client whose handshake fails gets a
+// report that says, in plain words, how far it got, who ended it and with
+// which alert, and what to do; its store is the policy's client CAs (the
+// store a client chain is judged against), never the server store.
+func TestListenerFailedHandshakes(t *testing.T) {
+	f := startListener(t, &Listener{})
+	dialTLS := func(cfg *tls.Config) func() {
+		return func() {
+			c, err := tls.Dial("tcp", f.addr, cfg)
+			if err == nil {
+				c.Close()
+				t.Errorf("handshake with %+v succeeded, want it refused", cfg)
+			}
+		}
+	}
+	tests := []struct {
+		name   string
+		client func()
+		want   []string
+	}{
+		// Go's client refuses an unknown issuer with an alert: encrypted
+		// in TLS 1.3 (crypto/tls reads it), plaintext in TLS 1.2.
+		{"refuses the certificate, TLS 1.3", dialTLS(&tls.Config{ServerName: "listener.test", MinVersion: tls.VersionTLS13}),
+			[]string{"the client ended the handshake with alert bad_certificate (42): it does not trust the listener's certificate CN=listener.test, so it never sent its own and nothing was judged", "--cert"}},
+		{"refuses the certificate, TLS 1.2", dialTLS(&tls.Config{ServerName: "listener.test", MaxVersion: tls.VersionTLS12}),
+			[]string{"the client ended the handshake with alert bad_certificate (42): it does not trust the listener's certificate CN=listener.test"}},
+		{"closes at once", func() {
+			c, err := net.Dial("tcp", f.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+		}, []string{"the client connected and closed without a ClientHello: it never began TLS"}},
+		{"speaks HTTP", func() {
+			c, err := net.Dial("tcp", f.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			_, _ = io.ReadAll(c)
+		}, []string{"the client spoke no TLS: its first bytes are not a TLS record (plain HTTP to this https listener?)"}},
+		{"shares no suite", dialTLS(&tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_128_CBC_SHA}}),
+			[]string{"the listener ended the handshake after the client's ClientHello (tls: no cipher suite supported by both client and server"}},
+	}
+	for i, tt := range tests {
+		tt.client()
+		r := f.wait(t, i+1)
+		if r.Verdict != VerdictError || r.As != AsClient {
+			t.Errorf("%s: report %s as %q, want an error as client", tt.name, r.Verdict, r.As)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(r.Error, w) {
+				t.Errorf("%s: error = %q\nwant it to hold %q", tt.name, r.Error, w)
+			}
+		}
+		for _, n := range []string{"handshake with 127.0.0.1", "EOF", "Mozilla", "bad record MAC"} {
+			if strings.Contains(r.Error, n) {
+				t.Errorf("%s: error = %q, want no %q", tt.name, r.Error, n)
+			}
+		}
+		if !strings.HasPrefix(r.Trust.Store, "client") {
+			t.Errorf("%s: trust store = %q, want the policy's client CAs", tt.name, r.Trust.Store)
+		}
+	}
+}
+
+// TestRecordSniffer: the plaintext alert a client sends is found across
+// reads of any size, an encrypted one is not taken for it, and bytes that
+// are no TLS records stop the following.
+func TestRecordSniffer(t *testing.T) {
+	t.Parallel()
+	hello := append([]byte{22, 3, 1, 0, 4}, 1, 0, 0, 0)
+	plainAlert := []byte{21, 3, 3, 0, 2, 2, 48}
+	encAlert := append([]byte{21, 3, 3, 0, 26}, make([]byte, 26)...)
+	tests := []struct {
+		name  string
+		in    []byte
+		alert int
+	}{
+		{"hello then a plaintext alert", append(append([]byte{}, hello...), plainAlert...), 48},
+		{"an encrypted alert", append(append([]byte{}, hello...), encAlert...), -1},
+		{"a TLS 1.3 record after the hello", append(append([]byte{}, hello...), 23, 3, 3, 0, 2, 2, 48), -1},
+		{"HTTP", []byte("GET / HTTP/1.1\r\n\r\n" + string(plainAlert)), -1},
+		{"nothing", nil, -1},
+	}
+	for _, tt := range tests {
+		for _, step := range []int{1, 3, 64} {
+			s := newRecordSniffer(nil)
+			for b := tt.in; len(b) > 0; {
+				k := min(step, len(b))
+				s.follow(b[:k])
+				b = b[k:]
+			}
+			if any, alert := s.seen(); alert != tt.alert || any != (len(tt.in) > 0) {
+				t.Errorf("%s in reads of %d: seen() = %v, %d; want %v, %d", tt.name, step, any, alert, len(tt.in) > 0, tt.alert)
+			}
+		}
 	}
 }
 

@@ -102,14 +102,14 @@ func TestFeedClientScreens(t *testing.T) {
 	noSNI := *passingReport(t)
 	noSNI.ServerName = ""
 	m.Update(feedMsg{report: noSNI, ok: true})
-	m.Update(feedMsg{report: failedReport("127.0.0.1:40003", "handshake with 127.0.0.1:40003: EOF"), ok: true})
+	m.Update(feedMsg{report: failedReport("127.0.0.1:40003", "the client connected and closed without a ClientHello: it never began TLS"), ok: true})
 	press(m, "enter")
 	if second := strings.Split(frame(m), "\n")[1]; !strings.HasPrefix(second, "TLS 1.") {
 		t.Errorf("header of a client without SNI = %q, want it to start with its TLS version", second)
 	}
 	press(m, "esc", "j", "enter")
 	f := frame(m)
-	if !strings.Contains(f, "handshake with 127.0.0.1:40003: EOF") || !strings.Contains(f, "esc shows all targets") {
+	if !strings.Contains(f, "the client connected and closed without a ClientHello") || !strings.Contains(f, "esc shows all targets") {
 		t.Errorf("the client's error screen lacks its error or esc:\n%s", f)
 	}
 	for _, dead := range []string{"r inspects again", "o inspects another target"} {
