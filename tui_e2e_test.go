@@ -168,15 +168,45 @@ func TestTUIInTmux(t *testing.T) {
 		})
 	}
 
-	// At 120 columns the tree is whole beside the details of the fix.
+	// At 120 columns the tree is whole, and the fix reads across the
+	// screen under the checks in a few lines, its command on one line;
+	// a certificate's details sit beside the tree.
 	t.Run("panes sized to content at 120x40", func(t *testing.T) {
 		t.Parallel()
 		s := startTmux(t, 120, 40, "$CS "+bing)
-		scr := s.waitText("FAIL", "Check chain.order")
-		// The left column ends where the details' title begins.
+		scr := s.waitText("FAIL", "── Check chain.order ──")
+		lines := strings.Split(scr, "\n")
+		fix := -1
+		for i, l := range lines {
+			if strings.HasPrefix(l, "── Check chain.order") && fix < 0 {
+				fix = i
+			}
+		}
+		if fix < 0 {
+			t.Fatalf("the details of chain.order are not across the screen:\n%s", scr)
+		}
+		n := 0
+		for _, l := range lines[fix:] {
+			if strings.HasPrefix(l, "fix: ") || (n > 0 && strings.HasPrefix(l, "     ") && strings.TrimSpace(l) != "") {
+				n++
+			}
+		}
+		if n == 0 || n > 5 {
+			t.Errorf("the fix takes %d lines, want 1 to 5:\n%s", n, scr)
+		}
+		if !strings.Contains(scr, "`chainscope --fix-chain chain.pem testdata/real-bing.com-2026-out-of-order.pem`") {
+			t.Errorf("the fix's command is not whole on one line:\n%s", scr)
+		}
+		if !strings.Contains(scr, "✗ issued by #1, which is sent before it · expires 2029-06-03, 1190 days") {
+			t.Errorf("the tree's link lines are not whole:\n%s", scr)
+		}
+		// The chain focused: the certificate's details beside the tree,
+		// whose lines are not cut.
+		s.keys("BTab")
+		scr = s.waitText("│── Certificate #0")
 		col := -1
 		for _, l := range strings.Split(scr, "\n") {
-			if i := strings.Index(l, "│── Check"); i >= 0 {
+			if i := strings.Index(l, "│── Certificate"); i >= 0 {
 				col = len([]rune(l[:i]))
 			}
 		}
@@ -184,12 +214,6 @@ func TestTUIInTmux(t *testing.T) {
 			if r := []rune(l); col > 0 && len(r) > col && strings.Contains(string(r[:col]), "…") {
 				t.Errorf("a line of the left column is cut: %q", string(r[:col]))
 			}
-		}
-		if col < 0 {
-			t.Errorf("no details pane beside the tree:\n%s", scr)
-		}
-		if !strings.Contains(scr, "✗ issued by #1, which is sent before it · expires 2029-06-03, 1190 days") {
-			t.Errorf("the tree's link lines are not whole:\n%s", scr)
 		}
 		s.keys("q")
 		s.exit()

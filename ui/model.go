@@ -292,7 +292,7 @@ func (m *Model) setFocus(f focus) {
 // revealDetails focuses the details pane when the layout stacks the
 // panes, so that what t asks for gets the screen.
 func (m *Model) revealDetails() {
-	if !m.geometry().wide {
+	if !m.geometry().sideBySide() {
 		m.focus = focusDetails
 	}
 }

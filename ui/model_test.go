@@ -210,3 +210,71 @@ func newScenarioModel(tb testing.TB, sc scenario, w, h int) *Model {
 	sc.setup(tb, m)
 	return m
 }
+
+// TestFixReadsInAFewLines: on the first frame of a failing chain the fix
+// is whole on screen, in the largest free area: at 120×40 and 200×50 in a
+// few lines across the screen, never broken inside the path, the flag or
+// the URL it names; at 80×24 and 60×20 whole as well.
+func TestFixReadsInAFewLines(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		target   string
+		w, h     int
+		maxLines int
+		whole    []string
+	}{
+		{bingOutOfOrder, 120, 40, 5, []string{"../testdata/real-bing.com-2026-out-of-order.pem", "--fix-chain"}},
+		{bingOutOfOrder, 200, 50, 5, []string{"../testdata/real-bing.com-2026-out-of-order.pem", "--fix-chain"}},
+		{bingOutOfOrder, 80, 24, 8, []string{"../testdata/real-bing.com-2026-out-of-order.pem", "--fix-chain"}},
+		{bingOutOfOrder, 60, 20, 12, []string{"../testdata/real-bing.com-2026-out-of-order.pem", "--fix-chain"}},
+		{targetMTLS, 120, 40, 6, []string{"https://cacerts.digicert.com/DigiCertGlobalRootG2.crt.pem", "/path/to/client-ca.pem"}},
+		{bingMissing, 120, 40, 7, []string{"--intermediates"}},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%s %dx%d", tt.target, tt.w, tt.h)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			m := newScenarioModel(t, one(tt.target), tt.w, tt.h)
+			lines := strings.Split(frame(m), "\n")
+			// The fix's column, beside the tree or across the screen; its
+			// lines are the "fix:" one and those hanging under it.
+			first, col := -1, 0
+			for i, l := range lines {
+				if j := strings.Index(l, "fix: "); j >= 0 {
+					first, col = i, len([]rune(l[:j]))
+					break
+				}
+			}
+			if first < 0 {
+				t.Fatalf("no fix on the first frame:\n%s", strings.Join(lines, "\n"))
+			}
+			pane := func(i int) string {
+				r := []rune(lines[i])
+				return strings.TrimRight(string(r[min(col, len(r)):]), " ")
+			}
+			last := first
+			for last+1 < len(lines) && strings.HasPrefix(pane(last+1), "     ") && strings.TrimSpace(pane(last+1)) != "" && !strings.Contains(pane(last+1), "↓") {
+				last++
+			}
+			var fix []string
+			for i := first; i <= last; i++ {
+				fix = append(fix, pane(i))
+			}
+			if len(fix) > tt.maxLines {
+				t.Errorf("the fix takes %d lines, want at most %d:\n%s", len(fix), tt.maxLines, strings.Join(fix, "\n"))
+			}
+			if last+1 < len(lines) && strings.Contains(pane(last+1), "↓") {
+				t.Errorf("the fix goes on below the screen:\n%s", strings.Join(lines, "\n"))
+			}
+			joined, flat := strings.Join(fix, "\n"), ""
+			for _, l := range fix {
+				flat += strings.TrimSpace(l)
+			}
+			for _, w := range tt.whole {
+				if strings.Contains(flat, w) && !strings.Contains(joined, w) {
+					t.Errorf("%q is broken across lines:\n%s", w, joined)
+				}
+			}
+		})
+	}
+}

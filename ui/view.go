@@ -18,6 +18,17 @@ const wideWidth = 100
 // minDetailsW is the narrowest the details pane gets beside the others.
 const minDetailsW = 40
 
+// roomyDetailsW is the width from which a fix reads in a few lines beside
+// the others (a fix runs to some 600 characters); narrower, the details of
+// a check go below the chain and the checks, across the screen, when
+// minBelowH lines are free there (issue 11: the largest free area holds
+// the fix). A certificate's details and the TLS facts, lists of short
+// lines, keep the taller pane beside.
+const (
+	roomyDetailsW = 72
+	minBelowH     = 8
+)
+
 // View draws the whole screen: two header lines, the body and one footer
 // line, in the alternate screen with the mouse wheel reported. Nothing is
 // drawn until the terminal's size is known, so that the first frame is
@@ -243,7 +254,11 @@ func (m *Model) footer(w int) string {
 
 // geometry is the size of each pane of the open target.
 type geometry struct {
-	wide               bool
+	wide bool
+	// below: the details go under the chain and the checks, across the
+	// screen, and the checks stay closed (the details show the selected
+	// one).
+	below              bool
 	leftW              int // wide: the chain and checks column
 	chainH, checksH    int
 	detailsW, detailsH int
@@ -251,7 +266,10 @@ type geometry struct {
 
 // geometry lays the open target out. From wideWidth columns the details
 // sit on the right, the chain over the checks on the left, the left
-// column as wide as the tree (within bounds) and the chain as tall as it.
+// column as wide as the tree (within bounds) and the chain as tall as it;
+// when that leaves the details of a check (and its fix) narrower than
+// roomyDetailsW and the chain and the checks leave minBelowH lines or
+// more under them, the details go there, across the screen.
 // Below, the panes stack: the chain on top and under it the checks with
 // the selected one opened in place (checks focused), or the details of
 // what is selected (chain or details focused); the chain gives way to
@@ -272,6 +290,11 @@ func (m *Model) geometry() geometry {
 	if w >= wideWidth && (w-t.treeW-1 >= minDetailsW || w >= 2*wideWidth-60) {
 		leftW := max(min(max(t.treeW, checkIDWidth+42), w-minDetailsW-1), 40)
 		chainH := max(min(treeH, bodyH-min(checksWant, bodyH/2)), min(3, bodyH))
+		if w-leftW-1 < roomyDetailsW && m.details.kind == showSelection && m.subject == focusChecks {
+			if rest := bodyH - treeH - checksWant; rest >= minBelowH {
+				return geometry{below: true, leftW: w, chainH: treeH, checksH: checksWant, detailsW: w, detailsH: rest}
+			}
+		}
 		return geometry{wide: true, leftW: leftW, chainH: chainH, checksH: bodyH - chainH,
 			detailsW: w - leftW - 1, detailsH: bodyH}
 	}
@@ -302,6 +325,10 @@ func (m *Model) geometry() geometry {
 	return g
 }
 
+// sideBySide reports whether the details show beside the lists or below
+// them, so that the lists need not open the selected check in place.
+func (g geometry) sideBySide() bool { return g.wide || g.below }
+
 // targetBody draws the open target: its panes, the PEM view, the error
 // screen, or the inspection in flight.
 func (m *Model) targetBody(w, h int) []string {
@@ -326,7 +353,7 @@ func (m *Model) targetBody(w, h int) []string {
 	if c, ok := m.checks.selected(r); ok {
 		fixHint = m.fixHint(r, c)
 	}
-	left = append(left, m.checks.view(r, m.st, colW, g.checksH, m.focus == focusChecks, checksMarked, !g.wide, fixHint)...)
+	left = append(left, m.checks.view(r, m.st, colW, g.checksH, m.focus == focusChecks, checksMarked, !g.sideBySide(), fixHint)...)
 	details := m.details.view(m.st, g.detailsW, g.detailsH, m.focus == focusDetails)
 	if g.wide {
 		return block(beside(block(left, colW, h), details, m.st.dim.Render("│")), w, h)

@@ -8,10 +8,11 @@ import (
 
 // wrapWords wraps s, which may hold ANSI styles, to w columns at spaces.
 // A word longer than a line is broken only where it can be read back:
-// never inside a URL (it keeps a line of its own, wider than w if need
-// be, so that it can still be selected and opened), after a ':', ',', '/'
-// or '-' in colon-hex (SKI, AKI), RFC 4514 names and paths, else at an
-// even column so that plain hex breaks between bytes.
+// never inside a URL, a path or a flag (it keeps a line of its own, wider
+// than w if need be, so that it can still be selected, copied and
+// opened; see unbreakable), after a ':' or ',' in colon-hex (SKI, AKI)
+// and RFC 4514 names, else at an even column so that plain hex breaks
+// between bytes.
 func wrapWords(s string, w int) []string {
 	if w <= 0 || ansi.StringWidth(s) <= w {
 		return []string{s}
@@ -24,7 +25,7 @@ func wrapWords(s string, w int) []string {
 		cur.Reset()
 		curW = 0
 	}
-	for _, word := range strings.Split(s, " ") {
+	for _, word := range codeSpans(strings.Split(s, " "), w) {
 		ww := ansi.StringWidth(word)
 		switch {
 		case curW > 0 && curW+1+ww <= w:
@@ -35,7 +36,7 @@ func wrapWords(s string, w int) []string {
 		case curW > 0:
 			flush()
 		}
-		if ww <= w || isURL(ansi.Strip(word)) {
+		if ww <= w || unbreakable(ansi.Strip(word)) {
 			cur.WriteString(word)
 			curW = ww
 			continue
@@ -62,15 +63,53 @@ func isURL(word string) bool {
 	return false
 }
 
+// codeSpans joins back the words of a `code span` (a command, a server
+// line) that fits in w columns, so that it wraps as one word and is never
+// split across lines; a longer span is left to break at its spaces.
+func codeSpans(words []string, w int) []string {
+	out := make([]string, 0, len(words))
+	for i := 0; i < len(words); i++ {
+		if strings.Count(ansi.Strip(words[i]), "`")%2 == 0 {
+			out = append(out, words[i])
+			continue
+		}
+		j := i + 1
+		for j < len(words) && strings.Count(ansi.Strip(words[j]), "`")%2 == 0 {
+			j++
+		}
+		if j == len(words) { // not closed
+			out = append(out, words[i])
+			continue
+		}
+		span := strings.Join(words[i:j+1], " ")
+		if ansi.StringWidth(span) > w {
+			out = append(out, words[i])
+			continue
+		}
+		out = append(out, span)
+		i = j
+	}
+	return out
+}
+
+// unbreakable reports whether a word must never be split across lines:
+// a URL, a flag (--fix-chain) or a path (a '/' outside an RFC 4514 name,
+// whose '=' tells it apart), with any quotes, backticks or brackets
+// around it. Split, each would be wrong to copy.
+func unbreakable(word string) bool {
+	bare := strings.Trim(word, "`'\"()[]{},;.")
+	return isURL(word) || strings.HasPrefix(bare, "-") || (strings.Contains(bare, "/") && !strings.Contains(bare, "="))
+}
+
 // breakWord cuts a word wider than w into pieces of at most w columns,
-// after the last ':', ',', '/' or '-' that fits (colon-hex, RFC 4514
-// names, paths), else at an even column.
+// after the last ':' or ',' that fits (colon-hex, RFC 4514 names), else
+// at an even column.
 func breakWord(word string, w int) []string {
 	var out []string
 	for ansi.StringWidth(word) > w {
 		plain := ansi.Strip(word)
 		cut := w - w%2
-		if i := strings.LastIndexAny(plain[:min(len(plain), w)], ":,/-"); i > 0 {
+		if i := strings.LastIndexAny(plain[:min(len(plain), w)], ":,"); i > 0 {
 			cut = i + 1
 		}
 		cut = max(cut, 1)

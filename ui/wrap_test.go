@@ -22,7 +22,13 @@ func TestWrapWords(t *testing.T) {
 		{"a URL in brackets", "(at " + url + ")", 30, []string{"(at", url + ")"}},
 		{"colon-hex breaks after a colon", "AB:CD:EF:01:23:45:67:89", 10, []string{"AB:CD:EF:", "01:23:45:", "67:89"}},
 		{"plain hex breaks between bytes", "0123456789abcdef", 7, []string{"012345", "6789ab", "cdef"}},
-		{"a path breaks after a slash", "testdata/real-bing.com.pem", 12, []string{"testdata/", "real-", "bing.com.pem"}},
+		{"a path keeps a line of its own, whole", "run ../testdata/real-bing.com-2026-out-of-order.pem` now", 20,
+			[]string{"run", "../testdata/real-bing.com-2026-out-of-order.pem`", "now"}},
+		{"a code span that fits stays whole", "lines (`chainscope mtls nginx` or `chainscope mtls apache` writes them)", 30,
+			[]string{"lines (`chainscope mtls nginx`", "or `chainscope mtls apache`", "writes them)"}},
+		{"a code span wider than a line breaks at its spaces", "`a b c d e f`", 6, []string{"`a b c", "d e f`"}},
+		{"a flag is never split", "`--fix-chain-and-more-words` here", 10, []string{"`--fix-chain-and-more-words`", "here"}},
+		{"an RFC 4514 name breaks after a comma", "CN=a/b,O=Example,C=US", 10, []string{"CN=a/b,", "O=Example,", "C=US"}},
 		{"no width", "one two three", 0, []string{"one two three"}},
 	}
 	for _, tt := range tests {
