@@ -90,7 +90,11 @@ func ParseTarget(arg string) (Target, error) {
 			return Target{Arg: arg, Kind: TargetFile, Path: arg}, nil
 		}
 	}
-	return ParseHostTarget(arg)
+	t, err := ParseHostTarget(arg)
+	if he := (*hostNameError)(nil); errors.As(err, &he) {
+		return t, fmt.Errorf("%w, and no file has that name", err)
+	}
+	return t, err
 }
 
 // ParseHostTarget parses a live endpoint only — host, host:port,
@@ -167,6 +171,13 @@ func splitHostPort(arg string) (host, port string, err error) {
 	return host, port, nil
 }
 
+// hostNameError says a target is no host name. [ParseTarget], which also
+// looked for a file of that name, adds that none exists; a target from the
+// network ([ParseHostTarget]) never names the file system.
+type hostNameError struct{ msg string }
+
+func (e *hostNameError) Error() string { return e.msg }
+
 // checkHostName accepts IP addresses and names made of letters, digits,
 // '-', '_' and '.', each label at most 63 bytes (RFC 1035 §2.3.4, with the
 // underscore real deployments use).
@@ -182,12 +193,12 @@ func checkHostName(h string) error {
 	}
 	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
 		if label == "" || len(label) > 63 {
-			return fmt.Errorf("host %q: empty or over-long label (not a file either)", h)
+			return &hostNameError{fmt.Sprintf("host %q: empty or over-long label", h)}
 		}
 		for _, r := range label {
 			ok := r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
 			if !ok {
-				return fmt.Errorf("%q is no host name (letters, digits, - and . only), and no file has that name", h)
+				return &hostNameError{fmt.Sprintf("%q is no host name (letters, digits, - and . only)", h)}
 			}
 		}
 	}

@@ -35,7 +35,7 @@ func TestParseTarget(t *testing.T) {
 		{"testdata", 0, "", "", "testdata: a directory, not a certificate file"},
 		{"testdata/", 0, "", "", "a directory"},
 		{"no_such.example", TargetHost, "no_such.example", "443", ""},
-		{"bad name!", 0, "", "", "is no host name"},
+		{"bad name!", 0, "", "", "is no host name (letters, digits, - and . only), and no file has that name"},
 		// Internationalised names are looked up, sent and matched as
 		// A-labels (RFC 5891).
 		{"bücher.example", TargetHost, "xn--bcher-kva.example", "443", ""},
@@ -79,6 +79,13 @@ func TestParseHostTarget(t *testing.T) {
 	for _, arg := range []string{"../testdata/real-google.com-2026.pem", "/etc/hosts", "file:///etc/hosts"} {
 		if got, err := ParseHostTarget(arg); err == nil {
 			t.Errorf("ParseHostTarget(%q) = %+v, want an error", arg, got)
+		}
+	}
+	// Its refusal speaks of host names only: "/etc/hosts" from a /probe
+	// request was never looked up as a file, so no file is mentioned.
+	for _, arg := range []string{"/etc/hosts", "bad name!", strings.Repeat("a", 64) + ".com"} {
+		if _, err := ParseHostTarget(arg); err == nil || strings.Contains(err.Error(), "file") {
+			t.Errorf("ParseHostTarget(%q) error = %v, want one that names no file", arg, err)
 		}
 	}
 	got, err := ParseHostTarget("https://example.com:9443/hooks")
