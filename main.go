@@ -230,8 +230,11 @@ func parseTargets(args []string) ([]inspect.Target, error) {
 			return nil, usageError{msg: err.Error(), hint: directoryHint(a)}
 		}
 		if err != nil {
-			return nil, usageError{msg: err.Error(),
-				hint: "a target is host, host:port, [ipv6]:port, https://host[:port]/path, a certificate file, or - for standard input"}
+			hint := "a target is host, host:port, [ipv6]:port, https://host[:port]/path, a certificate file, or - for standard input"
+			if h := ui.Hints(err); len(h) > 0 {
+				hint = h[0]
+			}
+			return nil, usageError{msg: err.Error(), hint: hint}
 		}
 		if t.Kind == inspect.TargetStdin {
 			if stdin {

@@ -46,6 +46,21 @@ func (t Target) Address() string { return net.JoinHostPort(t.Host, t.Port) }
 // ErrDirectory reports a target that names a directory.
 var ErrDirectory = errors.New("a directory")
 
+// ErrMalformedTarget is matched (errors.Is) by the error of a target that
+// does not parse as host, host:port, [ipv6]:port or an https URL: bad
+// usage, nothing was dialled.
+var ErrMalformedTarget = errors.New("malformed target")
+
+// malformedTarget wraps why arg does not parse so that it matches
+// ErrMalformedTarget, its text unchanged: `target "[::1": want …`.
+type malformedTarget struct {
+	arg string
+	err error
+}
+
+func (e *malformedTarget) Error() string   { return fmt.Sprintf("target %q: %v", e.arg, e.err) }
+func (e *malformedTarget) Unwrap() []error { return []error{e.err, ErrMalformedTarget} }
+
 // fileExtensions mark an argument as a file whether or not it exists: the
 // extensions certificates (and their keys, given by mistake) are saved
 // under.
@@ -110,7 +125,7 @@ func ParseHostTarget(arg string) (Target, error) {
 	}
 	host, port, err := splitHostPort(arg)
 	if err != nil {
-		return Target{}, fmt.Errorf("target %q: %w", arg, err)
+		return Target{}, &malformedTarget{arg: arg, err: err}
 	}
 	return Target{Arg: arg, Kind: TargetHost, Host: host, Port: port}, nil
 }

@@ -45,6 +45,8 @@ func Hints(err error) []string {
 		return []string{"give the certificate file that goes with this key: the file your server's certificate setting names (ssl_certificate, SSLCertificateFile)"}
 	case errors.Is(err, certfile.ErrFormat):
 		return []string{"the file should hold PEM blocks (-----BEGIN CERTIFICATE-----) or DER certificates"}
+	case errors.Is(err, inspect.ErrMalformedTarget):
+		return []string{"a target is host, host:port, [ipv6]:port, https://host[:port]/path, a certificate file, or - for standard input"}
 	case errors.Is(err, inspect.ErrDirectory):
 		return []string{"give a certificate file in it (.pem, .crt, .cer, .der), not the directory"}
 	case errors.Is(err, fs.ErrNotExist):

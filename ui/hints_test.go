@@ -23,11 +23,13 @@ func TestHints(t *testing.T) {
 	_, fmtErr := certfile.Parse("main.go", []byte("package main\n"))
 	_, missing := os.Open("no/such/file.pem")
 	_, dirErr := inspect.ParseTarget(".")
+	_, badTarget := inspect.ParseTarget("[::1")
 	tests := []struct {
 		name string
 		err  error
 		want string // a part of the one hint; "" for none
 	}{
+		{"malformed target", badTarget, "a target is host, host:port"},
 		{"refused", fmt.Errorf("connect 127.0.0.1:1: %w", syscall.ECONNREFUSED), "nothing listens there"},
 		{"unreachable", fmt.Errorf("connect [2001:db8::1]:443: %w", syscall.ENETUNREACH), "no route"},
 		{"reset", fmt.Errorf("x: %w", syscall.ECONNRESET), "closed the connection"},
