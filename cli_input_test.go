@@ -64,8 +64,9 @@ func TestInputHonesty(t *testing.T) {
 	tests := []struct {
 		name, stdin, stderr string
 	}{
-		{"glued END and BEGIN", glued, "chainscope: error: -: line 13: the END line of block 1 and the next BEGIN line are glued together (files joined without a final newline): put a newline after line 13's \"-----END CERTIFICATE-----\""},
-		{"one bad base64 character in the intermediate", badChar, "chainscope: error: -: block 2 (CERTIFICATE, lines 14-25): does not decode: bad base64 at character"},
+		{"glued END and BEGIN", glued, "chainscope: error: standard input: line 13: the END line of block 1 and the next BEGIN line are glued together (files joined without a final newline): put a newline after line 13's \"-----END CERTIFICATE-----\""},
+		{"nothing on standard input", "", "chainscope: error: standard input: empty: no PEM block or DER certificate"},
+		{"one bad base64 character in the intermediate", badChar, "chainscope: error: standard input: block 2 (CERTIFICATE, lines 14-25): does not decode: bad base64 at character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -271,7 +271,7 @@ func directoryHint(dir string) string {
 // certificate file may have. On a terminal it says first what it waits for.
 func readStdin(stdin io.Reader, stderr io.Writer) ([]byte, error) {
 	if stdin == nil {
-		return nil, errors.New("-: no standard input")
+		return nil, errors.New("standard input (-): none was given")
 	}
 	if isTerminal(stdin) {
 		fmt.Fprintln(stderr, "chainscope: reading certificates (PEM or DER) from standard input; paste them, then press Ctrl-D")

@@ -72,9 +72,9 @@ func inspectFile(t Target, opts Options) (Report, error) {
 	var err error
 	if t.Kind == TargetStdin {
 		if opts.Stdin == nil {
-			return Report{}, errors.New("-: no standard input")
+			return Report{}, errors.New("standard input (-): none was given")
 		}
-		f, err = certfile.Read("-", opts.Stdin)
+		f, err = certfile.Read("standard input", opts.Stdin)
 	} else {
 		f, err = readFile(t.Path)
 	}
