@@ -105,6 +105,12 @@ func TestOpenSSLServers(t *testing.T) {
 		{"missing intermediate", []string{"-no_tls1_3"},
 			"", "TLS 1.2",
 			map[string]Status{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckRoot: StatusFail}, nil, 0, false, ""},
+		// A server that knows another name than the SNI sends a warning
+		// unrecognized_name before its ServerHello and goes on (Apache
+		// does the same); the sender reads past it and delivers.
+		{"unrecognized name warning", []string{"-cert_chain", p.interPEM, "-no_tls1_3", "-servername", "other.test", "-cert2", p.leafPEM, "-key2", p.keyPEM},
+			"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS 1.2",
+			map[string]Status{CheckProtocol: StatusPass, CheckCipher: StatusPass, CheckOrder: StatusPass, CheckRoot: StatusPass}, map[string]bool{"TLS 1.2": true}, 0, false, ""},
 		{"client cert required", []string{"-cert_chain", p.interPEM, "-Verify", "2", "-CAfile", p.rootPEM, "-no_tls1_3"},
 			"", "TLS 1.2",
 			map[string]Status{CheckOrder: StatusPass, CheckClientAuth: StatusFail}, nil, 1, true,

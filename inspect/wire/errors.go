@@ -27,8 +27,9 @@ func (e limitError) Unwrap() error        { return e.error }
 func (e limitError) Is(target error) bool { return target == ErrLimit }
 
 // AlertError is an alert record the server sent while the client waited for
-// its flight (RFC 5246 §7.2, RFC 8446 §6). Any alert ends the read, whatever
-// its level.
+// its flight (RFC 5246 §7.2, RFC 8446 §6): a fatal alert, close_notify, a
+// warning once TLS 1.3 was selected, or the last warning before the server
+// closed the connection (ReadServerFlight reads past warnings otherwise).
 type AlertError struct {
 	Level       uint8 // 1 warning, 2 fatal
 	Description uint8 // see AlertName

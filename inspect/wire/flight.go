@@ -98,7 +98,10 @@ var (
 //
 // Handshake messages may span records and records may hold several
 // messages. A change_cipher_spec record is dropped while TLS 1.3 may be in
-// use (RFC 8446 §5); any alert ends the read with an *AlertError, and any
+// use (RFC 8446 §5); a warning alert other than close_notify is read past
+// unless the server selected TLS 1.3 (RFC 5246 §7.2, RFC 8446 §6: what OTP,
+// Go and OpenSSL clients do), any other alert ends the read with an
+// *AlertError — so does the connection closing after a warning — and any
 // other record type, a record or message beyond lim, a version, cipher suite
 // or extension the hello did not offer, messages out of the order of
 // RFC 5246 §7.3, or bytes after the last message read are errors.
@@ -117,6 +120,7 @@ func ReadServerFlight(r io.Reader, hello *ClientHello, lim Limits) (*ServerFligh
 	rr.dropCCS = func() bool {
 		return hello.offers(VersionTLS13) && (fl == nil || fl.Version == VersionTLS13)
 	}
+	rr.warningsDropped = func() bool { return fl == nil || fl.Version != VersionTLS13 }
 
 	typ, body, err := nextSkippingHelloRequest(rr, "server_hello")
 	if err != nil {

@@ -231,6 +231,14 @@ func TestReadServerFlightErrors(t *testing.T) {
 		{name: "alert", data: rec(recordAlert, []byte{2, 40}), want: "server_hello: server sent alert handshake_failure (40)"},
 		{name: "alert after hello", data: cat(full(sh, cert), rec(recordAlert, []byte{2, 80})), want: "internal_error", partial: true},
 		{name: "long alert", data: rec(recordAlert, []byte{2, 40, 0}), want: "alert record of 3 bytes"},
+		// RFC 5246 §7.2: a warning is not fatal. OpenSSL and Apache send a
+		// warning unrecognized_name before ServerHello when the SNI matches
+		// no configured name, and go on; OTP, Go and OpenSSL clients ignore it.
+		{name: "warning before server hello", data: cat(rec(recordAlert, []byte{1, 112}), full(msgs...))},
+		{name: "warning mid flight", data: cat(full(sh, cert), rec(recordAlert, []byte{1, 112}), full(ske, done))},
+		{name: "warning then close", data: rec(recordAlert, []byte{1, 40}), want: "server_hello: server sent warning alert handshake_failure (40)"},
+		{name: "warning close_notify", data: cat(rec(recordAlert, []byte{1, 0}), full(msgs...)), want: "server sent warning alert close_notify (0)"},
+		{name: "warning before a TLS 1.3 server hello", hello: tls13Hello(), data: cat(rec(recordAlert, []byte{1, 112}), full(t13.with(extSV13, keyShareExt(GroupX25519, x25519Point)).msg()))},
 		{name: "unknown record type", data: cat(full(sh), rec(99, []byte{1})), want: "unknown record type 99", partial: true},
 		{name: "application data", data: cat(full(sh), rec(recordApplicationData, []byte{1})), want: "unexpected application_data", partial: true},
 		{name: "heartbeat", data: cat(full(sh), rec(recordHeartbeat, []byte{1})), want: "unexpected heartbeat", partial: true},

@@ -70,7 +70,16 @@ type recordReader struct {
 	// dropCCS reports whether a change_cipher_spec record is to be dropped
 	// rather than rejected (RFC 8446 §5: TLS 1.3 middlebox compatibility).
 	dropCCS func() bool
+	// warningsDropped reports whether a warning alert is read past
+	// (TLS 1.2 and earlier) rather than ending the read; nil means always.
+	warningsDropped func() bool
+	// warning is the last warning alert read past: the cause reported if
+	// the connection then closes.
+	warning *AlertError
 }
+
+// alertLevelWarning is AlertLevel warning (RFC 5246 §7.2).
+const alertLevelWarning uint8 = 1
 
 // errStage wraps err in a *FlightError for the given stage.
 func errStage(stage string, err error) error {
@@ -105,8 +114,9 @@ func (rr *recordReader) nextMessage(stage string) (typ uint8, body []byte, err e
 func (rr *recordReader) pending() int { return len(rr.hs) }
 
 // readRecord reads one record and appends a handshake fragment to rr.hs. It
-// turns an alert into *AlertError and drops a compatibility
-// change_cipher_spec; any other record type is an error.
+// turns an alert into *AlertError, except a warning it may read past, and
+// drops a compatibility change_cipher_spec; any other record type is an
+// error.
 func (rr *recordReader) readRecord() error {
 	if rr.count >= rr.lim.MaxRecords {
 		return errStage("record", limitError{fmt.Errorf("more than %d records", rr.lim.MaxRecords)})
@@ -128,6 +138,9 @@ func (rr *recordReader) readRecord() error {
 		rr.read += n
 	}
 	if err != nil {
+		if rr.warning != nil && n == 0 && errors.Is(err, io.EOF) {
+			return errStage(rr.stage, rr.warning)
+		}
 		return errStage(rr.stage, rr.eofError(err, n))
 	}
 	rr.count++
@@ -167,7 +180,19 @@ func (rr *recordReader) readRecord() error {
 		if length != 2 {
 			return errStage("record", fmt.Errorf("alert record of %s", nbytes(length)))
 		}
-		return errStage(rr.stage, &AlertError{Level: frag[0], Description: frag[1]})
+		alert := &AlertError{Level: frag[0], Description: frag[1]}
+		// RFC 5246 §7.2: a warning other than close_notify does not end
+		// the connection, and OTP, Go and OpenSSL clients read on — a
+		// server that knows no name matching the SNI sends a warning
+		// unrecognized_name before its ServerHello (OpenSSL, Apache) and
+		// completes the handshake. From TLS 1.3 on every alert ends it
+		// (RFC 8446 §6). The warning is kept as the cause if the server
+		// then closes the connection.
+		if alert.Level == alertLevelWarning && alert.Description != AlertCloseNotify && (rr.warningsDropped == nil || rr.warningsDropped()) {
+			rr.warning = alert
+			return nil
+		}
+		return errStage(rr.stage, alert)
 	case recordChangeCipherSpec:
 		// RFC 8446 §5: a single 0x01 byte is dropped while TLS 1.3 is possible,
 		// but never inside a fragmented handshake message (§5.1).
