@@ -30,8 +30,8 @@ import (
 //     the rest (endless-records, thousand-certificates): the flight may be
 //     valid for all anyone knows, no handshake showed a chain, and the
 //     error is the full handshake's.
-//   - alert-storm: alerts are findings, not failures, but no chain came
-//     either; hello-retry: the TLS 1.3 probe takes the HelloRetryRequest as
+//   - alert-storm: the sixth warning ends the flight (OpenSSL's limit),
+//     and no chain came either; hello-retry: the TLS 1.3 probe takes the HelloRetryRequest as
 //     an answer, crypto/tls refuses the second one. Both end like the
 //     previous group.
 //

@@ -100,9 +100,9 @@ var (
 // messages. A change_cipher_spec record is dropped while TLS 1.3 may be in
 // use (RFC 8446 §5); a warning alert other than close_notify is read past
 // unless the server selected TLS 1.3 (RFC 5246 §7.2, RFC 8446 §6: what OTP,
-// Go and OpenSSL clients do), any other alert ends the read with an
-// *AlertError — so does the connection closing after a warning — and any
-// other record type, a record or message beyond lim, a version, cipher suite
+// Go and OpenSSL clients do; a sixth ends it, as in OpenSSL), any other
+// alert ends the read with an *AlertError — so does the connection closing
+// after a warning — and any other record type, a record or message beyond lim, a version, cipher suite
 // or extension the hello did not offer, messages out of the order of
 // RFC 5246 §7.3, or bytes after the last message read are errors.
 //

@@ -236,6 +236,8 @@ func TestReadServerFlightErrors(t *testing.T) {
 		// no configured name, and go on; OTP, Go and OpenSSL clients ignore it.
 		{name: "warning before server hello", data: cat(rec(recordAlert, []byte{1, 112}), full(msgs...))},
 		{name: "warning mid flight", data: cat(full(sh, cert), rec(recordAlert, []byte{1, 112}), full(ske, done))},
+		{name: "five warnings", data: cat(bytes.Repeat(rec(recordAlert, []byte{1, 112}), 5), full(msgs...))},
+		{name: "six warnings", data: cat(bytes.Repeat(rec(recordAlert, []byte{1, 112}), 6), full(msgs...)), want: "server_hello: server sent warning alert unrecognized_name (112)"},
 		{name: "warning then close", data: rec(recordAlert, []byte{1, 40}), want: "server_hello: server sent warning alert handshake_failure (40)"},
 		{name: "warning close_notify", data: cat(rec(recordAlert, []byte{1, 0}), full(msgs...)), want: "server sent warning alert close_notify (0)"},
 		{name: "warning before a TLS 1.3 server hello", hello: tls13Hello(), data: cat(rec(recordAlert, []byte{1, 112}), full(t13.with(extSV13, keyShareExt(GroupX25519, x25519Point)).msg()))},

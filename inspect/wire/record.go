@@ -76,10 +76,17 @@ type recordReader struct {
 	// warning is the last warning alert read past: the cause reported if
 	// the connection then closes.
 	warning *AlertError
+	// warnings counts the warning alerts read past.
+	warnings int
 }
 
 // alertLevelWarning is AlertLevel warning (RFC 5246 §7.2).
 const alertLevelWarning uint8 = 1
+
+// maxWarnings is how many warning alerts a flight may hold; the next one
+// ends the read, as OpenSSL's MAX_WARN_ALERT_COUNT (ssl/record/record.h)
+// does.
+const maxWarnings = 5
 
 // errStage wraps err in a *FlightError for the given stage.
 func errStage(stage string, err error) error {
@@ -188,8 +195,10 @@ func (rr *recordReader) readRecord() error {
 		// completes the handshake. From TLS 1.3 on every alert ends it
 		// (RFC 8446 §6). The warning is kept as the cause if the server
 		// then closes the connection.
-		if alert.Level == alertLevelWarning && alert.Description != AlertCloseNotify && (rr.warningsDropped == nil || rr.warningsDropped()) {
+		if alert.Level == alertLevelWarning && alert.Description != AlertCloseNotify && rr.warnings < maxWarnings &&
+			(rr.warningsDropped == nil || rr.warningsDropped()) {
 			rr.warning = alert
+			rr.warnings++
 			return nil
 		}
 		return errStage(rr.stage, alert)
