@@ -45,7 +45,20 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 		asks += ", and HEAD / answers " + ca.HTTPStatus
 	}
 	asks += ")"
-	if ca.Mode == "required" {
+	if ca.Renegotiated {
+		asks = "asks for a client certificate once it has read the request, in a renegotiation (optional: a request without one is answered"
+		if ca.HTTPStatus != "" {
+			asks += " " + ca.HTTPStatus
+		}
+		asks += ")"
+		if ca.Mode == "required" {
+			asks = "requires a client certificate once it has read the request, in a renegotiation (a request without one is refused"
+			if ca.HTTPStatus != "" {
+				asks += ": " + ca.HTTPStatus
+			}
+			asks += ")"
+		}
+	} else if ca.Mode == "required" {
 		asks = "requires a client certificate (a handshake without one is refused"
 		if ca.HTTPStatus != "" {
 			asks = "requires a client certificate (the handshake without one completes, then HEAD / answers " + ca.HTTPStatus

@@ -38,6 +38,14 @@ type fullHandshakeResult struct {
 	http        string
 	httpRefused bool
 	httpErr     error
+	// renegotiated is true when the server asked for a client
+	// certificate only after the HEAD / request, in a renegotiation (TLS
+	// 1.2 and below: Apache's SSLVerifyClient in a per-directory context);
+	// the request's outcome above is then the one over it.
+	renegotiated bool
+	// unaskedHTTP is the status line HEAD / got when the server asked for
+	// no certificate, not even in a renegotiation.
+	unaskedHTTP string
 	err         error
 	// cause is err without the address, for messages that name it already.
 	cause error
@@ -48,10 +56,12 @@ type fullHandshakeResult struct {
 // 1.3 CertificateRequest, ALPN and a stapled OCSP response, and how the
 // server treats a client certificate: cert is presented when the server
 // asks for one, else an empty Certificate message is sent. maxVersion
-// bounds the version (0: TLS 1.3). When the server asked for a
-// certificate and the handshake completed, one HEAD / request over the
-// connection shows whether the server refuses it at the HTTP level, as
-// nginx does with ssl_verify_client on (sender-model.md section 4). The
+// bounds the version (0: TLS 1.3). When the handshake completed, one
+// HEAD / request over the connection shows whether the server refuses it
+// at the HTTP level, as nginx does with ssl_verify_client on
+// (sender-model.md section 4), and whether it asks for a certificate only
+// then, in a renegotiation (Apache's SSLVerifyClient in a per-directory
+// context). The
 // chain is judged by chainscope, not by crypto/tls, hence
 // InsecureSkipVerify.
 func (p *prober) fullHandshake(ctx context.Context, sni string, cert *tls.Certificate, maxVersion uint16) fullHandshakeResult {
@@ -68,6 +78,10 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, cert *tls.Certif
 		MinVersion:         tls.VersionTLS10,
 		MaxVersion:         maxVersion,
 		NextProtos:         []string{"h2", "http/1.1"},
+		// A server may ask for a client certificate only once it has
+		// read the request, by renegotiating (TLS 1.2 and below); the
+		// sender's OTP client follows it.
+		Renegotiation: tls.RenegotiateOnceAsClient,
 		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
 			res.requested = true
 			res.cas = caNames(cri.AcceptableCAs)
@@ -92,16 +106,23 @@ func (p *prober) fullHandshake(ctx context.Context, sni string, cert *tls.Certif
 		res.suite = st.CipherSuite
 		res.alpn = st.NegotiatedProtocol
 		res.ocsp = st.OCSPResponse
-		if res.requested {
-			host := sni
-			if host == "" {
-				host, _, _ = net.SplitHostPort(p.addr)
-				if strings.Contains(host, ":") {
-					host = "[" + host + "]"
-				}
+		host := sni
+		if host == "" {
+			host, _, _ = net.SplitHostPort(p.addr)
+			if strings.Contains(host, ":") {
+				host = "[" + host + "]"
 			}
-			res.http, res.httpErr = headRequest(hctx, tc, host, min(p.opts.timeout(), httpTimeout))
-			res.httpRefused = remoteAlert(res.httpErr) || closedUnanswered(res.httpErr) || refusingStatus(res.http)
+		}
+		// Asked or not, one request: a server that asks only after
+		// reading it (a renegotiation) is asking all the same.
+		asked := res.requested
+		status, herr := headRequest(hctx, tc, host, min(p.opts.timeout(), httpTimeout))
+		if res.requested {
+			res.renegotiated = !asked
+			res.http, res.httpErr = status, herr
+			res.httpRefused = remoteAlert(herr) || closedUnanswered(herr) || refusingStatus(status)
+		} else {
+			res.unaskedHTTP = status
 		}
 	}
 	if err != nil {

@@ -93,6 +93,19 @@ func (p *prober) handshakes(ctx context.Context, target, sni string) (handshakes
 			legacy = p.probeVersion(ctx, wire.VersionTLS11, sni)
 		}
 	}
+	// A server that asks for a client certificate only once it has read
+	// the request renegotiates at TLS 1.2; at TLS 1.3, with a client that
+	// offers no post-handshake authentication, it refuses the request
+	// instead (Apache's 403). When the full handshake ran at TLS 1.3, was
+	// asked nothing and got such a refusal, while the sender speaks TLS 1.2
+	// at most, one more at TLS 1.2 shows whether the sender is asked.
+	if f := hs.full; f.err == nil && !f.requested && f.version == wire.VersionTLS13 &&
+		p.opts.Policy.MaxVersion() <= wire.VersionTLS12 && refusingStatus(f.unaskedHTTP) {
+		if r := p.fullHandshake(ctx, sni, nil, wire.VersionTLS12); r.err == nil && r.requested {
+			f.requested, f.cas, f.renegotiated = true, r.cas, r.renegotiated
+			f.http, f.httpErr, f.httpRefused = r.http, r.httpErr, r.httpRefused
+		}
+	}
 	all := []probe{hs.policy, legacy}
 	if err := allTimedOut(all, hs.full.err); err != nil {
 		// A server that answers nothing in time will not answer one more

@@ -268,6 +268,11 @@ type ClientAuth struct {
 	// HTTPStatus is the status line a HEAD / request got over the
 	// handshake made without a certificate, when it completed.
 	HTTPStatus string `json:"http_status,omitempty"`
+	// Renegotiated is true when the server asked only after reading that
+	// request, in a TLS 1.2 renegotiation (Apache's SSLVerifyClient in a
+	// per-directory context): the sender's client follows it and is asked
+	// all the same.
+	Renegotiated bool `json:"renegotiated,omitempty"`
 	// UnknownCARefused says, when the request is optional and its CA list
 	// leaves out the sender's CA, whether the server refused a throwaway
 	// certificate from a CA it does not trust (in the handshake, or the

@@ -124,6 +124,7 @@ func (hs handshakes) clientAuth(info *TLSInfo, cr *wire.CertificateRequest) {
 		return
 	}
 	ca.HTTPStatus = fh.http
+	ca.Renegotiated = cr == nil && fh.renegotiated
 	switch {
 	case fh.requested && (fh.err != nil || fh.httpRefused):
 		ca.Mode = "required"
