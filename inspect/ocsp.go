@@ -85,6 +85,12 @@ func ocspCheck(st *OCSPStatus, at time.Time) Check {
 		c.Status = StatusWarn
 		c.Detail = "the stapled OCSP response does not decode: " + st.Error + "; " + others
 		c.Fix = "check the server's OCSP stapling configuration (nginx: `ssl_stapling_file` or `ssl_stapling_responder`; Apache: `SSLStaplingResponderTimeout`)"
+	case !st.ForLeaf:
+		// Before what the response says: a server still stapling the
+		// response of a certificate it replaced is no revoked leaf.
+		c.Status = StatusWarn
+		c.Detail = "the stapled OCSP response is about another certificate than #0 (it says " + st.Status + "); " + others
+		c.Fix = "staple the response for the certificate the server sends (restart the server after changing its certificate)"
 	case st.Status == "revoked":
 		c.Status = StatusWarn
 		c.Detail = "the stapled OCSP response says the certificate is revoked"
@@ -96,10 +102,6 @@ func ocspCheck(st *OCSPStatus, at time.Time) Check {
 		}
 		c.Detail += "; " + others
 		c.Fix = "replace the certificate: issue a new one and install it"
-	case !st.ForLeaf:
-		c.Status = StatusWarn
-		c.Detail = "the stapled OCSP response is about another certificate than #0; " + others
-		c.Fix = "staple the response for the certificate the server sends (restart the server after changing its certificate)"
 	case st.Status == "unknown":
 		c.Status = StatusWarn
 		c.Detail = "the stapled OCSP response says \"unknown\": the responder does not know the certificate; " + others

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"crypto/x509"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,14 +36,18 @@ func TestOCSP(t *testing.T) {
 		raw    []byte
 		status Status
 		state  string
+		detail string // in the check's detail, when given
 	}{
-		{"none", nil, StatusInfo, ""},
-		{"good", staple(leaf.Cert, ocsp.Good, at.Add(72*time.Hour)), StatusPass, "good"},
-		{"revoked", staple(leaf.Cert, ocsp.Revoked, at.Add(72*time.Hour)), StatusWarn, "revoked"},
-		{"unknown", staple(leaf.Cert, ocsp.Unknown, at.Add(72*time.Hour)), StatusWarn, "unknown"},
-		{"expired", staple(leaf.Cert, ocsp.Good, at.Add(-time.Minute)), StatusWarn, "good"},
-		{"another certificate's", staple(other.Cert, ocsp.Good, at.Add(72*time.Hour)), StatusWarn, "good"},
-		{"garbage", []byte("not an OCSP response"), StatusWarn, ""},
+		{"none", nil, StatusInfo, "", ""},
+		{"good", staple(leaf.Cert, ocsp.Good, at.Add(72*time.Hour)), StatusPass, "good", ""},
+		{"revoked", staple(leaf.Cert, ocsp.Revoked, at.Add(72*time.Hour)), StatusWarn, "revoked", "is revoked"},
+		{"unknown", staple(leaf.Cert, ocsp.Unknown, at.Add(72*time.Hour)), StatusWarn, "unknown", ""},
+		{"expired", staple(leaf.Cert, ocsp.Good, at.Add(-time.Minute)), StatusWarn, "good", ""},
+		{"another certificate's", staple(other.Cert, ocsp.Good, at.Add(72*time.Hour)), StatusWarn, "good", "another certificate"},
+		// A server still stapling the response of the certificate it
+		// replaced (revoked): the leaf it sends is not the revoked one.
+		{"another certificate's, revoked", staple(other.Cert, ocsp.Revoked, at.Add(72*time.Hour)), StatusWarn, "revoked", "another certificate"},
+		{"garbage", []byte("not an OCSP response"), StatusWarn, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +56,9 @@ func TestOCSP(t *testing.T) {
 			c := ocspCheck(st, at)
 			if c.Status != tt.status {
 				t.Errorf("ocspCheck(%s) = %s (%s), want %s", tt.name, c.Status, c.Detail, tt.status)
+			}
+			if !strings.Contains(c.Detail, tt.detail) {
+				t.Errorf("ocspCheck(%s).Detail = %q, want it to say %q", tt.name, c.Detail, tt.detail)
 			}
 			if st != nil && st.Status != tt.state {
 				t.Errorf("decodeOCSP(%s).Status = %q, want %q", tt.name, st.Status, tt.state)
