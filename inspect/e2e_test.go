@@ -105,6 +105,12 @@ func TestOpenSSLServers(t *testing.T) {
 		{"missing intermediate", []string{"-no_tls1_3"},
 			"", "TLS 1.2",
 			map[string]Status{CheckOrder: StatusPass, CheckComplete: StatusFail, CheckRoot: StatusFail}, nil, 0, false, ""},
+		// RSA-PSS signatures only: the sender's OTP offers none at TLS 1.2
+		// (sender-model.md section 2; OTP 25 does, which the harness
+		// pins away), so no suite can be signed for it.
+		{"pss signatures only", []string{"-cert_chain", p.interPEM, "-no_tls1_3", "-sigalgs", "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512"},
+			"", "",
+			map[string]Status{CheckCipher: StatusFail}, map[string]bool{"TLS 1.2": true}, 0, false, ""},
 		// A server that knows another name than the SNI sends a warning
 		// unrecognized_name before its ServerHello and goes on (Apache
 		// does the same); the sender reads past it and delivers.

@@ -1,7 +1,8 @@
 // Package otpsender runs the sender's own TLS stack: an Erlang/OTP ssl
 // client (Debian's erlang-base and erlang-ssl, run as an escript)
 // configured as shared/spec/sender-model.md section 6 says — TLS 1.2 only,
-// the seed's cipher suites passed explicitly, verify_peer against a CA
+// the seed's cipher suites passed explicitly, the signature schemes of
+// section 2 (OTP 25 adds RSA-PSS to them), verify_peer against a CA
 // file, SNI, the HTTPS host-name match, and a client certificate presented
 // whenever a server asks — followed by one HEAD / over the connection, as
 // a delivery meets an HTTP-level refusal. Tests compare chainscope's

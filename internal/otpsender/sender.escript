@@ -1,7 +1,7 @@
 #!/usr/bin/env escript
 %% An Erlang/OTP ssl client configured as the webhook sender
 %% (shared/spec/sender-model.md section 6): TLS 1.2 only, the seed's cipher
-%% suites passed explicitly, verify_peer against a CA file, SNI, the HTTPS
+%% suites and the sender's signature schemes passed explicitly, verify_peer against a CA file, SNI, the HTTPS
 %% host-name match, and the client certificate presented whenever asked.
 %% After the handshake it sends one HEAD / and reads the status line, as a
 %% delivery would meet an HTTP-level refusal.
@@ -44,6 +44,11 @@ connect([Host, Port, SNI, CAFile, CertFile, KeyFile, TimeoutMs | Suites]) ->
     Ciphers = [ssl:str_to_suite(S) || S <- Suites],
     Opts = [{versions, ['tlsv1.2']},
             {ciphers, Ciphers},
+            %% sender-model.md section 2: the TLS 1.2 signature schemes of
+            %% the sender's OTP (21-22), which OTP 25 extends with RSA-PSS.
+            {signature_algs, [{sha512, ecdsa}, {sha512, rsa}, {sha384, ecdsa}, {sha384, rsa},
+                              {sha256, ecdsa}, {sha256, rsa}, {sha224, ecdsa}, {sha224, rsa},
+                              {sha, ecdsa}, {sha, rsa}, {sha, dsa}]},
             {verify, verify_peer},
             {cacertfile, CAFile},
             {server_name_indication, SNI},
