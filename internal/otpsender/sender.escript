@@ -1,8 +1,9 @@
 #!/usr/bin/env escript
 %% An Erlang/OTP ssl client configured as the webhook sender
 %% (shared/spec/sender-model.md section 6): TLS 1.2 only, the seed's cipher
-%% suites and the sender's signature schemes passed explicitly, verify_peer against a CA file, SNI, the HTTPS
-%% host-name match, and the client certificate presented whenever asked.
+%% suites and the sender's signature schemes passed explicitly, verify_peer
+%% against a CA file, SNI, the HTTPS host-name match, and the client
+%% certificate presented whenever asked.
 %% After the handshake it sends one HEAD / and reads the status line, as a
 %% delivery would meet an HTTP-level refusal.
 %%
