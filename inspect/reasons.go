@@ -172,7 +172,7 @@ func offPathNote(ch *chain, i int, storeName storeRef) string {
 		}
 	}
 	if ch.missing >= 0 && ch.selfSigned[i] {
-		return fmt.Sprintf("the self-signed root %s, which the path does not reach: an intermediate is missing below it (see chain.complete)", shortName(c))
+		return fmt.Sprintf("the self-signed root %s, which the path does not reach: an intermediate is missing below it (see chain.complete), or it does not belong in the file", shortName(c))
 	}
 	if ch.missing >= 0 && c.IsCA {
 		return fmt.Sprintf("a CA certificate issued by %s that the path does not reach: an intermediate is missing below it (see chain.complete), or it does not belong in the file", issuerName(c))
