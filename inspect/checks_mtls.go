@@ -19,8 +19,12 @@ import (
 //   - it names only the intermediate: warn (nginx and Apache refuse every
 //     client unless the root is in their CA file too);
 //   - it names only roots the sender no longer uses, or excludes its chain:
-//     required, the delivery is dropped: fail; optional, the handshake
-//     completes unauthenticated: warn;
+//     then a throwaway certificate from a CA the server cannot know shows
+//     whether it verifies the issuer at all (needsUnknownCAProbe); required
+//     and that certificate let through: the sender gets through, as would
+//     anyone: warn; required otherwise, the delivery is dropped: fail;
+//     optional, refusing that certificate: fail; letting it through, the
+//     handshake completes unauthenticated: warn;
 //   - it names no CA: required, warn (nothing shows whether the server
 //     trusts the sender's root); optional, pass;
 //   - with --client-cert, the server accepted that certificate (the
@@ -101,6 +105,11 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 	case len(ca.AcceptableCAs) == 0:
 		c.Status = StatusPass
 		c.Detail += "; the sender's certificate is offered and the handshake completes without one"
+	case rootListed && required && ca.UnknownCARefused != nil && !*ca.UnknownCARefused:
+		// mtls check knows: its client under a throw-away CA got in.
+		c.Status = StatusWarn
+		c.Detail += fmt.Sprintf("; %s, the root of the sender's certificate, is among them, yet %s — the server does not verify who issued a certificate, so anyone's gets through", rootText, unknownCAText(ca))
+		c.Fix = fmt.Sprintf("make the server verify client certificates against %s — %s", rootText, verifyLines(rootText))
 	case rootListed:
 		c.Status = StatusPass
 		c.Detail += fmt.Sprintf("; %s, the root of the sender's certificate, is among them (the list is what the server advertises; only a request with a certificate of that chain proves it is trusted)", rootText)
@@ -116,29 +125,72 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 				joinAnd(shortRDNs(old)), sinceText(pca, roots), rootText)
 		}
 		refusesUnknown := ca.UnknownCARefused != nil && *ca.UnknownCARefused
+		letsUnknownIn := ca.UnknownCARefused != nil && !*ca.UnknownCARefused
 		switch {
+		case required && letsUnknownIn:
+			// The list is what the server advertises, not what it
+			// accepts: the stand-in shows it verifies no issuer, and the
+			// sender, which sends its certificate whatever the list
+			// says, gets through (sender-model.md section 4).
+			c.Status = StatusWarn
+			c.Detail += "; " + why + ", yet " + unknownCAText(ca) + " — the server refuses a client without a certificate but does not verify who issued one, so the sender's certificate gets through, and so would anyone's"
+			c.Fix = fmt.Sprintf("make the server verify client certificates against %s — %s; the sender's deliveries go through meanwhile", rootText, verifyLines(rootText))
 		case required:
 			c.Status = StatusFail
 			c.Detail += "; " + why + ": the sender's certificate is refused and the delivery dropped"
+			if refusesUnknown {
+				c.Detail += " (" + unknownCAText(ca) + ")"
+			}
 		case refusesUnknown:
 			// The model's "required": the request fails without an
 			// acceptable certificate, and the sender's is none here.
 			c.Status = StatusFail
-			c.Detail += "; " + why + ", and a client certificate from a CA it does not trust (chainscope's throwaway one) was refused: so is the sender's, and the delivery is dropped"
+			c.Detail += "; " + why + ", and " + unknownCAText(ca) + ": so is the sender's, and the delivery is dropped"
 		default:
 			c.Status = StatusWarn
 			c.Detail += "; " + why + ": the handshake completes, but the sender is not authenticated"
-			if ca.UnknownCARefused != nil {
-				c.Detail += " (a certificate from a CA the server does not trust was let through: it does not verify what it is given)"
+			if letsUnknownIn {
+				c.Detail += " (" + unknownCAText(ca) + ": it does not verify what it is given)"
 			}
 		}
-		c.Fix = fmt.Sprintf("add %s to the CA file (%s)%s, so that the server trusts the sender's client certificate", rootText, caFileLines(rootText), rootURLText(pca, at))
+		if c.Fix == "" {
+			c.Fix = fmt.Sprintf("add %s to the CA file (%s)%s, so that the server trusts the sender's client certificate", rootText, caFileLines(rootText), rootURLText(pca, at))
+		}
 	}
 	if c.Status != StatusPass && pca.VerifyDepth > 0 && c.Fix != "" {
 		c.Fix += fmt.Sprintf("; verify depth %d (nginx: `ssl_verify_depth %d;`, as nginx counts intermediates only; Apache: `SSLVerifyDepth %d`), and check the subject CN=%s (`chainscope mtls nginx` or `chainscope mtls apache` writes the lines)",
 			pca.VerifyDepth, max(0, pca.VerifyDepth-1), pca.VerifyDepth, joinOr(pca.CommonNames(at)))
 	}
 	return c
+}
+
+// unknownCAText says what chainscope's throwaway client certificate, from a
+// CA the server cannot know, met: "a client certificate from a CA the
+// server cannot know (chainscope's throwaway probe) was let through: the
+// handshake completed and the request over it answered 200 OK".
+func unknownCAText(ca ClientAuth) string {
+	s := "a client certificate from a CA the server cannot know (chainscope's throwaway probe) was "
+	if *ca.UnknownCARefused {
+		s += "refused"
+		switch {
+		case ca.UnknownCAError != "":
+			s += ": " + ca.UnknownCAError
+		case ca.UnknownCAHTTPStatus != "":
+			s += ": the request over it answered " + ca.UnknownCAHTTPStatus
+		}
+		return s
+	}
+	s += "let through: the handshake completed"
+	if ca.UnknownCAHTTPStatus != "" {
+		s += " and the request over it answered " + ca.UnknownCAHTTPStatus
+	}
+	return s
+}
+
+// verifyLines names the configuration lines that make a server require a
+// client certificate and verify it against the CA file.
+func verifyLines(what string) string {
+	return fmt.Sprintf("nginx: ssl_verify_client on; ssl_client_certificate /path/to/client-ca.pem; Apache: SSLVerifyClient require; SSLCACertificateFile \"/path/to/client-ca.pem\" — the file holding %s (openssl s_server: -verify_return_error with -CAfile)", what)
 }
 
 // caFileLines names the configuration lines of the CA file a server

@@ -91,6 +91,30 @@ func (j *verifyJudge) tlsInfo(addr string) *TLSInfo {
 	return info
 }
 
+// unknownCA fills in what the client from a CA the server cannot know met
+// — the stranger when there is one, else the other-CA client, issued then
+// under a throw-away root, both with the sender's CN — as a live
+// inspection's throwaway certificate does (probeUnknownCA), so that
+// mtls.client_auth never reads a server that lets any CA in as one that
+// verifies.
+func (j *verifyJudge) unknownCA(ca *ClientAuth) {
+	o, ok := j.outcome(impostor.Stranger)
+	if !ok {
+		o, ok = j.outcome(impostor.OtherCA)
+	}
+	if !ok || !ca.Requested || !o.asked && !o.askedLater {
+		return
+	}
+	refused := o.refused()
+	ca.UnknownCARefused, ca.UnknownCAHTTPStatus = &refused, o.status
+	switch {
+	case o.err != nil:
+		ca.UnknownCAError = oneLine(o.err.Error())
+	case o.httpErr != nil:
+		ca.UnknownCAError = "HEAD " + j.path + ": " + oneLine(o.httpErr.Error())
+	}
+}
+
 // checks returns the checks of the clients, in [MTLSCheckIDs] order.
 func (j *verifyJudge) checks() []Check {
 	out := []Check{j.requestCheck(), j.senderCheck()}

@@ -38,8 +38,9 @@ func inspectHost(ctx context.Context, t Target, opts Options) (Report, error) {
 	info.OCSP = decodeOCSP(staple, certs)
 	if needsUnknownCAProbe(info.ClientAuth, opts.Policy.ClientAuth, at) {
 		p.progress.setStep("client certificate from an unknown CA", 0, 0)
-		if refused, err := p.probeUnknownCA(ctx, sni); err == nil {
-			info.ClientAuth.UnknownCARefused = &refused
+		if o, err := p.probeUnknownCA(ctx, sni); err == nil {
+			ca := &info.ClientAuth
+			ca.UnknownCARefused, ca.UnknownCAHTTPStatus, ca.UnknownCAError = &o.refused, o.http, o.err
 		}
 	}
 	if opts.Ciphers {

@@ -121,6 +121,7 @@ func CheckClientVerification(ctx context.Context, t Target, opts Options, cc Cli
 	pol := *opts.Policy
 	pol.ClientAuth.Chains = append(slices.Clone(pol.ClientAuth.Chains), j.standInChains(at)...)
 	info.ClientAuth.PolicyCAAccepted = info.ClientAuth.Requested && acceptsCA(info.ClientAuth.AcceptableCAs, pol.ClientAuth, at)
+	j.unknownCA(&info.ClientAuth)
 
 	r := newReport(t, opts, SourceTLS, sn)
 	r.Trust.Store = "" // no chain is judged against a store here

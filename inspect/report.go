@@ -273,11 +273,17 @@ type ClientAuth struct {
 	// per-directory context): the sender's client follows it and is asked
 	// all the same.
 	Renegotiated bool `json:"renegotiated,omitempty"`
-	// UnknownCARefused says, when the request is optional and its CA list
-	// leaves out the sender's CA, whether the server refused a throwaway
-	// certificate from a CA it does not trust (in the handshake, or the
-	// request over it), as it would the sender's; nil when not probed.
+	// UnknownCARefused says, when the request's CA list leaves out the
+	// sender's CA (required or optional), whether the server refused a
+	// throwaway certificate from a CA it cannot know (in the handshake, or
+	// the request over it), as it would the sender's; nil when not probed.
+	// mtls check fills it from its client under a throw-away CA.
 	UnknownCARefused *bool `json:"unknown_ca_refused,omitempty"`
+	// UnknownCAHTTPStatus is the status line the HEAD / request got over
+	// the handshake that presented that certificate, when it got one;
+	// UnknownCAError why the handshake or the request failed.
+	UnknownCAHTTPStatus string `json:"unknown_ca_http_status,omitempty"`
+	UnknownCAError      string `json:"unknown_ca_error,omitempty"`
 	// AcceptableCAs are the CA names of the CertificateRequest (RFC 5246
 	// §7.4.4), as RFC 4514 strings, in the order sent.
 	AcceptableCAs []string `json:"acceptable_cas"`

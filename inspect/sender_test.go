@@ -280,15 +280,32 @@ func senderFleet() []fleetServer {
 		{name: "client order", start: openssl(func(p *senderPKI) []string {
 			return sServerArgs(p, "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-SHA")
 		}), opts: withCiphers, verdict: VerdictPass, check: order("TLS 1.2", orderClient)},
+		// A CA list that leaves out the sender's chains is what the server
+		// advertises: a throwaway certificate from a CA it cannot know
+		// shows whether it verifies the issuer (sender-model.md section 4).
 		{name: "nginx ssl_verify_client on, another CA", start: func(t *testing.T, p *senderPKI) string {
 			return startNginx(t, p.e2ePKI, nginxClientAuth(p, "on", p.otherRootPEM))
-		}, verdict: VerdictFail, want: map[string]Status{CheckClientAuth: StatusFail}, check: mode("required")},
+		}, verdict: VerdictFail, want: map[string]Status{CheckClientAuth: StatusFail}, check: unknownCA("required", true)},
 		{name: "nginx ssl_verify_client optional, another CA", start: func(t *testing.T, p *senderPKI) string {
 			return startNginx(t, p.e2ePKI, nginxClientAuth(p, "optional", p.otherRootPEM))
-		}, verdict: VerdictFail, want: map[string]Status{CheckClientAuth: StatusFail}, check: mode("optional")},
+		}, verdict: VerdictFail, want: map[string]Status{CheckClientAuth: StatusFail}, check: unknownCA("optional", true)},
 		{name: "nginx ssl_verify_client optional_no_ca, another CA", start: func(t *testing.T, p *senderPKI) string {
 			return startNginx(t, p.e2ePKI, nginxClientAuth(p, "optional_no_ca", p.otherRootPEM))
-		}, verdict: VerdictPass, want: map[string]Status{CheckClientAuth: StatusWarn}, check: mode("optional")},
+		}, verdict: VerdictPass, want: map[string]Status{CheckClientAuth: StatusWarn}, check: unknownCA("optional", false)},
+		// s_server's -Verify without -verify_return_error refuses a client
+		// without a certificate and lets any certificate through.
+		{name: "s_server -Verify without -verify_return_error, another CA", start: openssl(func(p *senderPKI) []string {
+			return sServerArgs(p, "-Verify", "2", "-CAfile", p.otherRootPEM, "-no_tls1_3")
+		}), verdict: VerdictPass, want: map[string]Status{CheckClientAuth: StatusWarn}, check: unknownCA("required", false)},
+		{name: "s_server -Verify -verify_return_error, another CA", start: openssl(func(p *senderPKI) []string {
+			return sServerArgs(p, "-Verify", "2", "-CAfile", p.otherRootPEM, "-verify_return_error", "-no_tls1_3")
+		}), verdict: VerdictFail, want: map[string]Status{CheckClientAuth: StatusFail}, check: unknownCA("required", true)},
+		{name: "Go RequireAnyClientCert, another CA listed", start: goServer(func(_ *testing.T, p *senderPKI) *tls.Config {
+			return &tls.Config{Certificates: []tls.Certificate{tlsCert(p.leaf, p.inter)}, ClientAuth: tls.RequireAnyClientCert, ClientCAs: p.otherPool, MaxVersion: tls.VersionTLS12}
+		}), verdict: VerdictPass, want: map[string]Status{CheckClientAuth: StatusWarn}, check: unknownCA("required", false)},
+		{name: "Go RequireAndVerifyClientCert, another CA", start: goServer(func(_ *testing.T, p *senderPKI) *tls.Config {
+			return &tls.Config{Certificates: []tls.Certificate{tlsCert(p.leaf, p.inter)}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: p.otherPool, MaxVersion: tls.VersionTLS12}
+		}), verdict: VerdictFail, want: map[string]Status{CheckClientAuth: StatusFail}, check: unknownCA("required", true)},
 		{name: "nginx ssl_verify_client on, the sender's CA", start: func(t *testing.T, p *senderPKI) string {
 			return startNginx(t, p.e2ePKI, nginxClientAuth(p, "on", p.senderRootPEM))
 		}, verdict: VerdictPass, want: map[string]Status{CheckClientAuth: StatusPass}, check: mode("required")},
@@ -385,6 +402,29 @@ func mode(want string) func(t *testing.T, r Report, err error) {
 	return func(t *testing.T, r Report, _ error) {
 		if r.TLS.ClientAuth.Mode != want {
 			t.Errorf("client_auth.mode = %q, want %q (http %q)", r.TLS.ClientAuth.Mode, want, r.TLS.ClientAuth.HTTPStatus)
+		}
+	}
+}
+
+// unknownCA checks the client-certificate mode and what chainscope's
+// throwaway certificate met: refused, or let through with the check's
+// fix saying the lines that make the server verify.
+func unknownCA(wantMode string, wantRefused bool) func(t *testing.T, r Report, err error) {
+	return func(t *testing.T, r Report, err error) {
+		mode(wantMode)(t, r, err)
+		ca := r.TLS.ClientAuth
+		if ca.UnknownCARefused == nil || *ca.UnknownCARefused != wantRefused {
+			t.Errorf("client_auth.unknown_ca_refused = %v (http %q, error %q), want %v", ca.UnknownCARefused, ca.UnknownCAHTTPStatus, ca.UnknownCAError, wantRefused)
+		}
+		c, _ := r.Check(CheckClientAuth)
+		if want := "chainscope's throwaway probe"; !strings.Contains(c.Detail, want) {
+			t.Errorf("mtls.client_auth detail = %q, want it to say what %s met", c.Detail, want)
+		}
+		if wantMode == "required" && !wantRefused && (!strings.Contains(c.Detail, "anyone") || !strings.Contains(c.Fix, "ssl_verify_client on")) {
+			t.Errorf("mtls.client_auth = %q (fix %q), want anyone let in said, and the lines that verify", c.Detail, c.Fix)
+		}
+		if r.TLS.Handshakes < 4 {
+			t.Errorf("connections = %d, want the throwaway certificate's counted", r.TLS.Handshakes)
 		}
 	}
 }
