@@ -15,7 +15,8 @@ import (
 //   - not requested: info;
 //   - the CA list names the root of the sender's chain in use: pass (a list
 //     is what the server advertises, not proof: only a request made with a
-//     certificate of that chain proves it);
+//     certificate of that chain proves it); warn when required and mtls
+//     check's client under a throw-away CA got in (it verifies no issuer);
 //   - it names only the intermediate: warn (nginx and Apache refuse every
 //     client unless the root is in their CA file too);
 //   - it names only roots the sender no longer uses, or excludes its chain:
