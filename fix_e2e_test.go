@@ -84,6 +84,8 @@ type brokenSetup struct {
 	// noDHParam leaves --dhparam out: the block must load without the
 	// file, its DH line commented out.
 	noDHParam bool
+	// only limits the setup to one server, "" is both.
+	only serverconf.Server
 }
 
 var brokenSetups = []brokenSetup{
@@ -101,6 +103,13 @@ var brokenSetups = []brokenSetup{
 	{name: "no TLS 1.2", failing: inspect.CheckProtocol, protocols: []string{"TLSv1.1"}, ciphers: "DEFAULT:@SECLEVEL=0"},
 	{name: "no listed suite", failing: inspect.CheckCipher, ciphers: "ECDHE-RSA-CHACHA20-POLY1305"},
 	{name: "TLS 1.3 only", failing: inspect.CheckProtocol, protocols: []string{"TLSv1.3"}},
+	// TLS 1.2 enabled, but its suites all DHE and no ssl_dhparam: nginx on
+	// OpenSSL 3 then has no TLS 1.2 suite (Apache makes DH parameters of
+	// its own). The block repairs the suites, with or without the DH file.
+	{name: "DHE suites only, no DH parameters", failing: inspect.CheckCipher, only: serverconf.Nginx,
+		protocols: []string{"TLSv1.2", "TLSv1.3"}, ciphers: "DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256"},
+	{name: "DHE suites only, no DH parameters, no --dhparam", failing: inspect.CheckCipher, only: serverconf.Nginx, noDHParam: true,
+		protocols: []string{"TLSv1.2", "TLSv1.3"}, ciphers: "DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256"},
 }
 
 // brokenBlock is the server's configuration for a broken setup.
@@ -142,6 +151,9 @@ func TestFixOnRealServers(t *testing.T) {
 	p := newFixPKI(t)
 	for _, s := range serverconf.Servers {
 		for _, b := range brokenSetups {
+			if b.only != "" && b.only != s {
+				continue
+			}
 			t.Run(string(s)+"/"+b.name, func(t *testing.T) {
 				t.Parallel()
 				dir := t.TempDir()
@@ -174,6 +186,9 @@ func TestFixOnRealServers(t *testing.T) {
 				changes, _, _ = strings.Cut(changes, "<VirtualHost")
 				if !strings.Contains(changes, "What this block changes:") || !strings.Contains(changes, b.failing) {
 					t.Errorf("the header does not name %s among the checks the block changes:\n%s", b.failing, changes)
+				}
+				if b.failing != inspect.CheckProtocol && strings.Contains(changes, inspect.CheckProtocol) {
+					t.Errorf("the header names %s, which the broken server does not fail:\n%s", inspect.CheckProtocol, changes)
 				}
 
 				fresh := startServer(t, s, fixedPort, block)

@@ -55,6 +55,12 @@ func protocolCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 			return c
 		}
 	}
+	if v, ok := noSuiteVersion(pol, info); ok {
+		// One root cause, one failure: the version is there, the suites
+		// are not (sender-model.md section 3); tls.cipher fails for it.
+		return skipCheck(CheckProtocol, fmt.Sprintf("%s appears enabled: the server refused every %s hello, even offering every suite, with %s rather than protocol_version, so what fails is the suites, not the version (see tls.cipher); it accepts %s",
+			v, v, alertText(info, v), supText))
+	}
 	c.Status = StatusFail
 	c.Detail = fmt.Sprintf("the policy needs %s; the server accepts %s", versionNames(pol.Versions), supText)
 	if pr.answered() {
@@ -79,7 +85,7 @@ func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 	case pr.answered() && !pol.AllowsVersion(pr.flight.Version):
 		return skipCheck(CheckCipher, fmt.Sprintf("the server answered the policy's ClientHello with %s; the suites are judged once it negotiates %s (see tls.protocol)",
 			wire.VersionName(pr.flight.Version), versionNames(pol.Versions)))
-	case !pr.answered() && !speaksPolicy:
+	case !pr.answered() && !speaksPolicy && !hasNoSuite(pol, info):
 		return skipCheck(CheckCipher, fmt.Sprintf("no %s handshake: the server accepts none of the policy's versions (see tls.protocol)", versionNames(pol.Versions)))
 	case pr.answered() && pol.AllowsSuite(pr.flight.CipherSuite):
 		c.Status = StatusPass
@@ -97,6 +103,10 @@ func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 		c.Detail = fmt.Sprintf("offered the policy's %d suites, the server refused them all (%s)", len(pol.CipherSuites), a.Error())
 	default:
 		c.Detail = fmt.Sprintf("the policy's handshake failed: %s", oneLine(pr.err.Error()))
+	}
+	if v, ok := noSuiteVersion(pol, info); ok && !pr.answered() {
+		c.Detail += fmt.Sprintf("; %s appears enabled, yet even offering all %d %s suites chainscope knows, every hello was refused with %s, not protocol_version: the server has no %s suite it can use — typically DHE suites alone with no DH parameters (nginx without ssl_dhparam, OpenSSL 3), or suites only for another key type than its certificate's",
+			v, len(probeSuites(noSuiteProbed(v))), v, alertText(info, v), v)
 	}
 	if acc := info.AcceptedCipherSuites["TLS 1.2"]; len(acc) > 0 {
 		c.Detail += "; over TLS 1.2 the server accepts " + joinAnd(truncateList(acc, 6))

@@ -353,3 +353,88 @@ func TestCipherOrderWithLaterHellos(t *testing.T) {
 		t.Errorf("TLS 1.2 %v, enumeration %+v; want 4 suites, the anonymous one found last, server order, no exact preference", acc, e)
 	}
 }
+
+// TestNoUsableTLS12Suite: a server with TLS 1.2 enabled whose TLS 1.2
+// suites are all DHE while it has no DH parameters (nginx without
+// ssl_dhparam on OpenSSL 3, s_server -no_dhe) refuses every TLS 1.2 hello
+// with handshake_failure, not protocol_version. The sender gets no
+// delivery (the OTP client agrees), tls.cipher alone fails, saying so,
+// and its fix is the suites, not ssl_protocols (a line the server has):
+// the server started again with the printed lines passes.
+func TestNoUsableTLS12Suite(t *testing.T) {
+	t.Parallel()
+	e2e.NeedTool(t, "openssl")
+	e2e.NeedTool(t, "nginx")
+	p := newE2EPKI(t)
+	otp := startOTP(t)
+	const dheOnly = "DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256"
+	servers := []struct {
+		name string
+		// start starts the server with an nginx cipher line and the
+		// other nginx lines of the fix (nil before it).
+		start func(t *testing.T, ciphers string, more []string) string
+	}{
+		{"nginx", func(t *testing.T, ciphers string, more []string) string {
+			return startNginx(t, p, fmt.Sprintf("ssl_certificate %s; ssl_certificate_key %s; ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_ciphers %s;\n    %s\n    location / { return 204; }",
+				p.chainPEM, p.keyPEM, ciphers, strings.Join(more, "\n    ")))
+		}},
+		{"s_server", func(t *testing.T, ciphers string, _ []string) string {
+			return sServer(t, p, "-cert_chain", p.interPEM, "-no_dhe", "-cipher", ciphers)
+		}},
+	}
+	nginxLines := regexp.MustCompile("^[^`]*nginx: ((?:`[^`]+`\\s*)+)")
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			addr := s.start(t, dheOnly, nil)
+			r, err := inspectAddr(t, addr, Options{Store: p.store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			otp.agrees(t, r, otpsender.Options{Addr: addr, ServerName: "example.test", CAFile: p.rootPEM}, "")
+			if got := r.TLS.NoSuiteVersions; !slices.Equal(got, []string{"TLS 1.2"}) {
+				t.Errorf("no_suite_versions = %v, want [TLS 1.2] (version_alerts %v)", got, r.TLS.VersionAlerts)
+			}
+			proto, _ := r.Check(CheckProtocol)
+			cipher, _ := r.Check(CheckCipher)
+			if proto.Status != StatusSkip || !strings.Contains(proto.Detail, "TLS 1.2 appears enabled") || strings.Contains(proto.Fix, "ssl_protocols") {
+				t.Errorf("tls.protocol = %s: %s (fix %q), want skipped, TLS 1.2 appearing enabled, no ssl_protocols fix", proto.Status, proto.Detail, proto.Fix)
+			}
+			if cipher.Status != StatusFail || !strings.Contains(cipher.Detail, "no TLS 1.2 suite it can use") || !strings.Contains(cipher.Detail, "handshake_failure, not protocol_version") ||
+				strings.Contains(cipher.Fix, "ssl_protocols") || !strings.Contains(cipher.Fix, "ssl_dhparam") {
+				t.Errorf("tls.cipher = %s: %s\nfix %q\nwant fail: no usable suite, handshake_failure not protocol_version; the suites and DH parameters as the fix, not ssl_protocols", cipher.Status, cipher.Detail, cipher.Fix)
+			}
+			if n := r.Failed(); n != 1 {
+				t.Errorf("%d checks fail, want tls.cipher alone", n)
+			}
+
+			m := nginxLines.FindStringSubmatch(cipher.Fix)
+			if m == nil {
+				t.Fatalf("tls.cipher's fix quotes no nginx line: %q", cipher.Fix)
+			}
+			var ciphers string
+			var more []string
+			for _, l := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(m[1], -1) {
+				if v, ok := strings.CutPrefix(l[1], "ssl_ciphers "); ok {
+					ciphers = strings.TrimSuffix(v, ";")
+					continue
+				}
+				more = append(more, l[1])
+			}
+			if ciphers == "" {
+				t.Fatalf("tls.cipher's fix has no ssl_ciphers line: %q", cipher.Fix)
+			}
+			fixed := s.start(t, ciphers, more)
+			r, err = inspectAddr(t, fixed, Options{Store: p.store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{CheckProtocol, CheckCipher} {
+				if c, _ := r.Check(id); c.Status != StatusPass {
+					t.Errorf("after the fix, %s = %s: %s", id, c.Status, c.Detail)
+				}
+			}
+			otp.agrees(t, r, otpsender.Options{Addr: fixed, ServerName: "example.test", CAFile: p.rootPEM}, "")
+		})
+	}
+}

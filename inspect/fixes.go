@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -153,6 +154,14 @@ func tlsFixes(have map[string]Check, pol *policy.Policy, r *Report) {
 				t.NoSuite, serverconf.Article(t.NeedKey), leafKeyType(r), lines)
 		case t.NoSuite != "":
 			c.Fix = t.NoSuite + ": no server line makes the sender's handshake work; the sender has to offer a suite OpenSSL serves, or TLS 1.3"
+		case info != nil && hasNoSuite(pol, info) && !withVersion:
+			// The version is enabled; the suites the server has are of
+			// no use (TLSInfo.NoSuiteVersions): the lines that repair it
+			// are the suites, and DH parameters for those that need them.
+			c.Fix = fmt.Sprintf("give the server %s suites it can use with its %s certificate, the policy's — %s", versions, cmp.Or(leafKeyType(r), "own"), lines)
+			if t.DHE {
+				c.Fix += "; its DHE suites need DH parameters, the ECDHE ones none: " + dhFix()
+			}
 		default:
 			c.Fix = "offer the policy's suites — " + lines
 		}

@@ -126,6 +126,18 @@ type TLSInfo struct {
 	PolicyHandshakeError string `json:"policy_handshake_error,omitempty"`
 	// Versions says which protocol versions the server accepts.
 	Versions map[string]bool `json:"versions"`
+	// VersionAlerts holds, for each version the server did not accept,
+	// the alert its probe got, e.g. "protocol_version (70)"; absent when
+	// the probe ended otherwise or was not needed.
+	VersionAlerts map[string]string `json:"version_alerts,omitempty"`
+	// NoSuiteVersions lists the versions the server appears to enable
+	// without negotiating them: every probe for it, offering every suite
+	// of that version, was refused with handshake_failure or
+	// insufficient_security rather than protocol_version (RFC 5246
+	// §7.2.2, RFC 8446 §6.2): no suite it has can be used — e.g. DHE
+	// suites alone without DH parameters, or suites for another key type
+	// than its certificate's.
+	NoSuiteVersions []string `json:"no_suite_versions,omitempty"`
 	// AcceptedCipherSuites lists, per protocol version, every suite the
 	// server accepts (only with --ciphers), in the server's preference when
 	// it imposes one (for the first CipherEnumeration[v].PreferenceKnown).

@@ -12,7 +12,22 @@ import (
 func (hs handshakes) tlsInfo(addr string) *TLSInfo {
 	info := &TLSInfo{Address: addr, Versions: map[string]bool{}}
 	for _, v := range probeVersions {
-		info.Versions[wire.VersionName(v)] = hs.byVersion[v].speaks(v)
+		name := wire.VersionName(v)
+		pr := hs.byVersion[v]
+		info.Versions[name] = pr.speaks(v)
+		if a := pr.alert(); a != nil && !pr.answered() {
+			if info.VersionAlerts == nil {
+				info.VersionAlerts = map[string]string{}
+			}
+			info.VersionAlerts[name] = fmt.Sprintf("%s (%d)", wire.AlertName(a.Description), a.Description)
+			// TLS 1.2 only: a TLS 1.2-only server answers the TLS 1.3
+			// probe, whose suites are all TLS 1.3's, with
+			// handshake_failure, and servers refuse TLS 1.0 and 1.1
+			// hellos so when their suites are all AEAD.
+			if refusedSuites(pr) && v == wire.VersionTLS12 {
+				info.NoSuiteVersions = append(info.NoSuiteVersions, name)
+			}
+		}
 	}
 	if hs.full.version != 0 {
 		// The full handshake offered TLS 1.0 to 1.3 and the server picked
