@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"math/big"
 	"time"
 
@@ -60,7 +61,11 @@ func (p *prober) probeUnknownCA(ctx context.Context, sni string) (unknownCAOutco
 	out := unknownCAOutcome{refused: r.err != nil || r.httpRefused, http: r.http}
 	switch {
 	case r.err != nil:
-		out.err = oneLine(r.cause.Error())
+		cause := r.cause
+		if inner := errors.Unwrap(cause); inner != nil {
+			cause = inner // without "full handshake:"
+		}
+		out.err = oneLine(cause.Error())
 	case r.httpErr != nil:
 		out.err = "HEAD /: " + oneLine(r.httpErr.Error())
 	}

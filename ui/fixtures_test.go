@@ -95,7 +95,7 @@ func engineFixtures(tb testing.TB) map[string]engineResult {
 		dialer := mapDialer{
 			targetPass: e2e.ServeTLS(tb, "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{kp}}),
 			targetMTLS: e2e.ServeTLS(tb, "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{kp},
-				ClientAuth: tls.RequireAnyClientCert, ClientCAs: clientCAs}),
+				ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientCAs}),
 			targetDown: fmt.Sprintf("127.0.0.1:%d", e2e.FreePort(tb)), // nothing listens
 		}
 		live := inspect.Options{Store: testRoots, At: testAt, Timeout: 5 * time.Second, Dialer: dialer, ServerName: "example.test"}
