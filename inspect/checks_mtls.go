@@ -1,11 +1,59 @@
 package inspect
 
 import (
+	"crypto/x509"
 	"fmt"
+	"strings"
 	"time"
 
 	"chainscope/inspect/policy"
+	"chainscope/inspect/wire"
 )
+
+// senderSchemes returns the names of the schemes of the policy's
+// signature_algorithms that the sender's client key signs with (RSA:
+// rsa_pkcs1_*, ECDSA: ecdsa_*), in the policy's order; nil when the key
+// type is not known.
+func senderSchemes(pol *policy.Policy, at time.Time) []string {
+	want := map[x509.PublicKeyAlgorithm]uint8{x509.RSA: 1, x509.DSA: 2, x509.ECDSA: 3}[pol.ClientAuth.KeyAlgorithm(at)]
+	if want == 0 {
+		return nil
+	}
+	var out []string
+	for _, s := range pol.Hello.SignatureAlgorithms {
+		if uint8(s) == want && s>>8 >= 2 && s>>8 <= 6 { // a TLS 1.2 SignatureAndHashAlgorithm, SHA-1 to SHA-512
+			out = append(out, wire.SignatureSchemeName(s))
+		}
+	}
+	return out
+}
+
+// keyName names a public key algorithm for a detail: "RSA".
+func keyName(a x509.PublicKeyAlgorithm) string { return a.String() }
+
+// openSSLSigalgs writes scheme names as an OpenSSL signature algorithm
+// list ("RSA+SHA512:RSA+SHA256"): rsa_pkcs1_sha256 → RSA+SHA256, rsa_sha224 → RSA+SHA224,
+// ecdsa_secp256r1_sha256 → ECDSA+SHA256, ecdsa_sha1 → ECDSA+SHA1.
+func openSSLSigalgs(names []string) string {
+	var out []string
+	for _, n := range names {
+		alg, hash := "", n[strings.LastIndexByte(n, '_')+1:]
+		switch {
+		case strings.HasPrefix(n, "rsa_pss_"):
+			continue
+		case strings.HasPrefix(n, "rsa_"): // rsa_pkcs1_sha256, rsa_sha224
+			alg = "RSA"
+		case strings.HasPrefix(n, "ecdsa_"):
+			alg = "ECDSA"
+		case strings.HasPrefix(n, "dsa_"):
+			alg = "DSA"
+		default:
+			continue
+		}
+		out = append(out, alg+"+"+strings.ToUpper(hash))
+	}
+	return strings.Join(out, ":")
+}
 
 // clientAuthCheck judges the server's request for a client certificate as
 // sender-model.md section 4 says. The sender sends its certificate
@@ -13,6 +61,9 @@ import (
 // the server trusts its root:
 //
 //   - not requested: info;
+//   - a TLS 1.2 request whose signature algorithms hold none the sender's
+//     key signs with (RFC 5246 §7.4.8; OTP fails its handshake, measured):
+//     required, fail; optional, warn;
 //   - the CA list names the root of the sender's chain in use: pass (a list
 //     is what the server advertises, not proof: only a request made with a
 //     certificate of that chain proves it); warn when required and mtls
@@ -92,6 +143,30 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 	if !pca.Presents() {
 		c.Status = StatusInfo
 		c.Detail += "; the policy describes no client certificate of the sender's"
+		return c
+	}
+	if signs := senderSchemes(pol, at); len(ca.SignatureAlgorithms) > 0 && len(signs) > 0 && !namesAny(ca.SignatureAlgorithms, signs) {
+		// RFC 5246 §7.4.8: the client signs its CertificateVerify with a
+		// scheme of the request's list; the sender's key signs none of
+		// them, and OTP's handshake fails (handshake_failure, measured).
+		c.Detail += fmt.Sprintf("; it accepts client signatures %s only, and the sender's %s certificate signs with %s",
+			joinOr(truncateList(ca.SignatureAlgorithms, 6)), keyName(pca.KeyAlgorithm(at)), joinOr(signs))
+		if ca.Mode == "required" {
+			c.Status = StatusFail
+			c.Detail += ": the sender cannot prove its certificate and the delivery is dropped"
+		} else {
+			c.Status = StatusWarn
+			c.Detail += ": the sender is not authenticated"
+		}
+		var add []string // SHA-256 and up: what to add, SHA-1 and SHA-224 left out
+		for _, n := range signs {
+			if strings.HasSuffix(n, "sha256") || strings.HasSuffix(n, "sha384") || strings.HasSuffix(n, "sha512") {
+				add = append(add, n)
+			}
+		}
+		list := openSSLSigalgs(append(append([]string{}, ca.SignatureAlgorithms...), add...))
+		c.Fix = fmt.Sprintf("let clients sign with %s too (OpenSSL's ClientSignatureAlgorithms — nginx: `ssl_conf_command ClientSignatureAlgorithms %s;`; Apache: `SSLOpenSSLConfCmd ClientSignatureAlgorithms %s`)",
+			joinOr(add), list, list)
 		return c
 	}
 	rootListed := namesAny(ca.AcceptableCAs, roots)

@@ -296,6 +296,10 @@ type ClientAuth struct {
 	// UnknownCAError why the handshake or the request failed.
 	UnknownCAHTTPStatus string `json:"unknown_ca_http_status,omitempty"`
 	UnknownCAError      string `json:"unknown_ca_error,omitempty"`
+	// SignatureAlgorithms are the supported_signature_algorithms of a TLS
+	// 1.2 CertificateRequest (RFC 5246 §7.4.4): the schemes the server
+	// accepts in the client's CertificateVerify, IANA names, in order.
+	SignatureAlgorithms []string `json:"signature_algorithms,omitempty"`
 	// AcceptableCAs are the CA names of the CertificateRequest (RFC 5246
 	// §7.4.4), as RFC 4514 strings, in the order sent.
 	AcceptableCAs []string `json:"acceptable_cas"`

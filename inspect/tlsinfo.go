@@ -129,6 +129,9 @@ func (hs handshakes) clientAuth(info *TLSInfo, cr *wire.CertificateRequest) {
 	case cr != nil:
 		ca.Requested = true
 		ca.AcceptableCAs = caNames(cr.CANames)
+		for _, s := range cr.SignatureAlgorithms {
+			ca.SignatureAlgorithms = append(ca.SignatureAlgorithms, wire.SignatureSchemeName(s))
+		}
 	case fh.requested:
 		ca.Requested = true
 		if fh.cas != nil {

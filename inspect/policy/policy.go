@@ -87,6 +87,20 @@ type ClientAuth struct {
 	Chains []ClientChain
 }
 
+// KeyAlgorithm returns the public key algorithm of the sender's client
+// certificate: that of the newest published leaf of Chains whose use began
+// by t (the sender has kept one key type: RSA for pagerduty, every leaf of
+// 2024 and 2025), or x509.UnknownPublicKeyAlgorithm when none is known.
+func (a ClientAuth) KeyAlgorithm(t time.Time) x509.PublicKeyAlgorithm {
+	alg := x509.UnknownPublicKeyAlgorithm
+	for _, c := range a.Chains { // oldest first
+		if c.Leaf != nil && !c.From.After(t) {
+			alg = c.Leaf.PublicKeyAlgorithm
+		}
+	}
+	return alg
+}
+
 // Presents reports whether the policy describes a client certificate at all.
 func (a ClientAuth) Presents() bool { return a.CASubject != "" || len(a.Chains) > 0 }
 
