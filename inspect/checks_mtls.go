@@ -87,6 +87,12 @@ func clientAuthCheck(pol *policy.Policy, info *TLSInfo, at time.Time) Check {
 	pca := pol.ClientAuth
 	roots := pca.RootNames(at)
 	rootText := joinOr(shortRDNs(roots))
+	if !ca.Requested && ca.Mode == "unknown" {
+		// tls.handshake fails for the cause; this check cannot tell.
+		c.Status = StatusSkip
+		c.Detail = "not known whether the server asks for a client certificate: " + ca.UnknownReason + " (see tls.handshake)"
+		return c
+	}
 	if !ca.Requested {
 		c.Status = StatusInfo
 		c.Detail = "the server does not ask for a client certificate"

@@ -275,8 +275,14 @@ type ClientAuth struct {
 	// Mode is "none" (no CertificateRequest), "required" (a handshake
 	// without a certificate is refused, or completes and the HTTP request
 	// over it is refused) or "optional" (it completes and the request goes
-	// through) — sender-model.md section 4.
+	// through) — sender-model.md section 4 — or "unknown" when the server
+	// ended every handshake before it would ask (UnknownReason says how).
 	Mode string `json:"mode"`
+	// UnknownReason says why Mode is "unknown": the sender's handshake
+	// ended in what it refuses before a CertificateRequest could come (in
+	// TLS 1.2 it precedes ServerHelloDone), and the full handshake failed
+	// too, so nothing shows whether the server asks.
+	UnknownReason string `json:"unknown_reason,omitempty"`
 	// HTTPStatus is the status line a HEAD / request got over the
 	// handshake made without a certificate, when it completed.
 	HTTPStatus string `json:"http_status,omitempty"`

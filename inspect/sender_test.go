@@ -387,9 +387,17 @@ func caFirst(fix string) func(t *testing.T, r Report, err error) {
 }
 
 // alertKept: the alert after ServerKeyExchange fails tls.handshake naming
-// it, and the report keeps the version, the suite and the chain.
+// it, and the report keeps the version, the suite and the chain. Where no
+// handshake got past the alert, mtls.client_auth cannot tell whether the
+// server asks (a TLS 1.2 request would come after the alert): skip, mode
+// unknown, never "does not ask".
 func alertKept(t *testing.T, r Report, _ error) {
 	t.Helper()
+	if ca, _ := r.Check(CheckClientAuth); r.TLS.FullHandshake != nil && r.TLS.FullHandshake.Error != "" {
+		if ca.Status != StatusSkip || r.TLS.ClientAuth.Mode != "unknown" || strings.Contains(ca.Detail, "does not ask") {
+			t.Errorf("mtls.client_auth = %s %q, mode %q; want skip, mode unknown, not \"does not ask\"", ca.Status, ca.Detail, r.TLS.ClientAuth.Mode)
+		}
+	}
 	c, _ := r.Check(CheckHandshake)
 	if !strings.Contains(c.Detail, "internal_error (80)") || r.TLS.Version != "TLS 1.2" || r.TLS.CipherSuite == "" || len(r.Chain) != 2 || r.TLS.PolicyAlert != "internal_error (80)" {
 		t.Errorf("tls.handshake %q, version %q, suite %q, %d certificates, alert %q; want the alert named and the rest kept",

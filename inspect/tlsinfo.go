@@ -139,6 +139,12 @@ func (hs handshakes) clientAuth(info *TLSInfo, cr *wire.CertificateRequest) {
 		}
 	}
 	if !ca.Requested {
+		// No request seen, but none could be: the sender's flight ended
+		// before ServerHelloDone and the full handshake failed too.
+		if flightRefused(hs.policy) && fh.err != nil {
+			ca.Mode = "unknown"
+			ca.UnknownReason = "the server ended the sender's handshake before it would ask for a client certificate (a TLS 1.2 request comes before ServerHelloDone), and the full handshake failed too"
+		}
 		return
 	}
 	ca.HTTPStatus = fh.http
