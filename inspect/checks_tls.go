@@ -108,6 +108,9 @@ func cipherCheck(pol *policy.Policy, pr probe, info *TLSInfo) Check {
 		c.Detail += fmt.Sprintf("; %s appears enabled, yet even offering all %d %s suites chainscope knows, every hello was refused with %s, not protocol_version: the server has no %s suite it can use — typically DHE suites alone with no DH parameters (nginx without ssl_dhparam, OpenSSL 3), or suites only for another key type than its certificate's",
 			v, len(probeSuites(noSuiteProbed(v))), v, alertText(info, v), v)
 	}
+	if s, ok := policySuiteElsewhere(pol, info); ok && !pr.answered() {
+		c.Detail += fmt.Sprintf("; yet it negotiated %s, one of the policy's suites, with another ClientHello (Go's, other groups and signature algorithms): what it refuses is the sender's key-exchange groups or signature algorithms, not the suites", s)
+	}
 	if acc := info.AcceptedCipherSuites["TLS 1.2"]; len(acc) > 0 {
 		c.Detail += "; over TLS 1.2 the server accepts " + joinAnd(truncateList(acc, 6))
 	}

@@ -162,6 +162,16 @@ func tlsFixes(have map[string]Check, pol *policy.Policy, r *Report) {
 			if t.DHE {
 				c.Fix += "; its DHE suites need DH parameters, the ECDHE ones none: " + dhFix()
 			}
+		case info != nil && info.Version == "" && suiteElsewhere(pol, info):
+			// The server has a policy suite (another hello got it): what
+			// it refuses is the sender's groups or signature algorithms.
+			c.Fix = "keep the suites; let the server use a key-exchange group the sender offers and RSA PKCS#1 or ECDSA signatures in TLS 1.2 (remove a SignatureAlgorithms setting that allows only RSA-PSS)"
+			if _, ok := t.GroupNode(serverconf.Nginx); ok {
+				c.Fix += " — " + quoteLines(func(s serverconf.Server) []serverconf.Node {
+					n, _ := t.GroupNode(s)
+					return []serverconf.Node{n}
+				})
+			}
 		default:
 			c.Fix = "offer the policy's suites — " + lines
 		}

@@ -223,6 +223,18 @@ func senderFleet() []fleetServer {
 					t.Errorf("key_exchange = %q, want ECDHE secp256k1", r.TLS.KeyExchange)
 				}
 			}},
+		// X25519 alone: OTP's TLS 1.2 hello offers no X25519 and the
+		// handshake fails, while Go's negotiates a policy suite: the fix
+		// is the groups line, not ssl_ciphers.
+		{name: "X25519 only", start: openssl(func(p *senderPKI) []string {
+			return sServerArgs(p, "-no_tls1_3", "-curves", "X25519", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")
+		}), verdict: VerdictFail, want: map[string]Status{CheckCipher: StatusFail},
+			check: func(t *testing.T, r Report, _ error) {
+				c, _ := r.Check(CheckCipher)
+				if !strings.Contains(c.Detail, "not the suites") || !strings.Contains(c.Fix, "ssl_ecdh_curve") || strings.Contains(c.Fix, "ssl_ciphers") {
+					t.Errorf("tls.cipher %q, fix %q; want the groups named as the cause and the ssl_ecdh_curve line, no ssl_ciphers", c.Detail, c.Fix)
+				}
+			}},
 		{name: "key of another certificate", start: goServer(func(t *testing.T, p *senderPKI) *tls.Config {
 			other := testpki.Leaf(t, p.inter, "example.test", testpki.RSA(2048))
 			return &tls.Config{Certificates: []tls.Certificate{{Certificate: p.serverChain, PrivateKey: other.Key}}, MaxVersion: tls.VersionTLS12}
