@@ -176,7 +176,13 @@ func wrapItems(items []string, sep string, w int) []string {
 	return append(lines, cur)
 }
 
-// clientAuthLines describe the server's CertificateRequest.
+// maxCANames is how many of a CertificateRequest's CA names a human
+// rendering lists: a server may send hundreds (501 in 40 KiB, measured),
+// which would bury the report; the JSON keeps them all.
+const maxCANames = 10
+
+// clientAuthLines describe the server's CertificateRequest, its CA names
+// up to maxCANames.
 func clientAuthLines(ca inspect.ClientAuth, st styles) []string {
 	if !ca.Requested {
 		return []string{"not requested"}
@@ -191,7 +197,11 @@ func clientAuthLines(ca inspect.ClientAuth, st styles) []string {
 		first += ", policy client CA not among the acceptable CAs"
 	}
 	lines := []string{first}
-	for _, name := range ca.AcceptableCAs {
+	for i, name := range ca.AcceptableCAs {
+		if i == maxCANames {
+			lines = append(lines, fmt.Sprintf("… and %d more CA names (the JSON report lists them all)", len(ca.AcceptableCAs)-i))
+			break
+		}
 		lines = append(lines, "CA "+Sanitize(name))
 	}
 	if ca.Presented {

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -116,6 +117,35 @@ func TestVerdictText(t *testing.T) {
 	for _, tt := range tests {
 		if got := verdictText(tt.report); got != tt.want {
 			t.Errorf("verdictText(%s) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestClientAuthLinesBounded: a CertificateRequest with hundreds of CA
+// names lists maxCANames of them and says how many more the JSON holds.
+func TestClientAuthLinesBounded(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 3, maxCANames, maxCANames + 1, 501} {
+		ca := inspect.ClientAuth{Requested: true, AcceptableCAs: []string{}}
+		for i := range n {
+			ca.AcceptableCAs = append(ca.AcceptableCAs, fmt.Sprintf("CN=CA %d", i))
+		}
+		lines := clientAuthLines(ca, newStyles(true, false))
+		shown, more := 0, ""
+		for _, l := range lines {
+			if strings.HasPrefix(l, "CA ") {
+				shown++
+			}
+			if strings.Contains(l, "more CA names") {
+				more = l
+			}
+		}
+		wantShown := min(n, maxCANames)
+		if shown != wantShown || (n > maxCANames) != (more != "") {
+			t.Errorf("%d CA names: %d listed, more line %q; want %d listed and a more line only past %d", n, shown, more, wantShown, maxCANames)
+		}
+		if n > maxCANames && !strings.Contains(more, fmt.Sprintf("and %d more", n-maxCANames)) {
+			t.Errorf("%d CA names: more line %q, want the count %d", n, more, n-maxCANames)
 		}
 	}
 }
