@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,9 @@ type reportMsg struct {
 	id     int
 	report inspect.Report
 	hints  []string
+	// malformed: the target itself is malformed (inspect.ErrMalformedTarget):
+	// inspecting it again cannot go otherwise.
+	malformed bool
 }
 
 // writtenMsg says how writing the chain to a file went.
@@ -96,6 +100,7 @@ func (j *job) run(inspectFn Inspector, target string) tea.Cmd {
 			msg := reportMsg{id: j.id, report: r}
 			if err != nil {
 				msg.hints = Hints(err)
+				msg.malformed = errors.Is(err, inspect.ErrMalformedTarget)
 			}
 			j.done <- msg
 		}()

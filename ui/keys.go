@@ -74,6 +74,7 @@ type situation struct {
 	fixChain  bool // "e" writes a chain reordered to pass chain.order
 	scroll    bool // the focused pane has more lines than it shows
 	feed      bool // the targets come from Config.Feed: none is inspected here
+	malformed bool // the open target cannot be parsed: "r" would fail the same way
 }
 
 // forSituation enables the bindings that act in s, and names "e" after
@@ -125,7 +126,7 @@ func (k keyMap) forSituation(s situation) keyMap {
 		}
 		return k
 	}
-	if !s.feed {
+	if !s.feed && !s.malformed {
 		on(&k.Reinspect)
 	}
 	if s.targets > 1 || s.feed {

@@ -463,6 +463,7 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		first := t.report == nil
 		r := msg.report
 		t.report, t.hints, t.pending, t.treeW = &r, msg.hints, false, contentWidth(&r)
+		t.malformed = msg.malformed
 		if t.cancel != nil {
 			t.cancel()
 			t.cancel = nil
@@ -574,6 +575,7 @@ func (m *Model) situation() situation {
 		s.pem, s.sideways, s.pemScroll = true, m.pem.sideways(), m.pem.scrolls(r)
 	}
 	s.failed = r.Verdict == inspect.VerdictError && len(r.Chain) == 0
+	s.malformed = m.targets[m.cur].malformed
 	s.report = len(r.Chain) > 0
 	s.tls = r.TLS != nil && s.report
 	if n, ok := m.selectedNode(); ok && n.pos >= 0 && r.Chain[n.pos].PEM != "" {

@@ -18,8 +18,10 @@ type target struct {
 	progress inspect.Progress
 	report   *inspect.Report
 	hints    []string // what to try, when the inspection could not run
-	treeW    int      // the width of the report's chain tree, for the layout
-	cancel   func()
+	// malformed: the target cannot be parsed; "r" would fail the same way.
+	malformed bool
+	treeW     int // the width of the report's chain tree, for the layout
+	cancel    func()
 }
 
 // targetList is the list of targets with their verdicts, in the order

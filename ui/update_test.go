@@ -538,3 +538,36 @@ func TestExportFixChain(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedTargetNoReinspect: the error screen of a target that cannot
+// be parsed offers no "r" (it would fail the same way); an error that may
+// pass on a second try (a refused connection) keeps it. The job marks the
+// first from the inspection's error (inspect.ErrMalformedTarget).
+func TestMalformedTargetNoReinspect(t *testing.T) {
+	t.Parallel()
+	_, parseErr := inspect.ParseTarget("[::1")
+	if !errors.Is(parseErr, inspect.ErrMalformedTarget) {
+		t.Fatalf("ParseTarget([::1) error = %v, want ErrMalformedTarget", parseErr)
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+		r    bool
+	}{
+		{"malformed", parseErr, false},
+		{"refused", errors.New("dial tcp 127.0.0.1:1: connect: connection refused"), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := newTestModel(t, 80, 24, "[::1")
+			j := newJob(context.Background(), m.targets[0].id)
+			msg := j.run(func(context.Context, string, func(inspect.Progress)) (inspect.Report, error) {
+				return failedReport("[::1", tt.err.Error()), tt.err
+			}, "[::1")()
+			m.Update(msg)
+			if got := m.keys.Reinspect.Enabled(); got != tt.r {
+				t.Errorf("r offered = %v, want %v\n%s", got, tt.r, frame(m))
+			}
+		})
+	}
+}
