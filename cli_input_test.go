@@ -23,14 +23,7 @@ func TestNegativeSerial(t *testing.T) {
 	t.Parallel()
 	root := testpki.Resign(t, testpki.Root(t, "Negative Root", testpki.RSA(2048)), nil, testpki.OIDSHA256WithRSA, crypto.SHA256, big.NewInt(-7))
 	leaf := testpki.Resign(t, testpki.Leaf(t, root, "negative.test", testpki.RSA(2048)), root, testpki.OIDSHA256WithRSA, crypto.SHA256, big.NewInt(-42))
-	dir := t.TempDir()
-	chainFile, rootFile := filepath.Join(dir, "chain.pem"), filepath.Join(dir, "root.pem")
-	if err := os.WriteFile(chainFile, testpki.PEM(leaf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(rootFile, testpki.PEM(root), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	chainFile, rootFile := chainAndRootFiles(t, leaf, root)
 	args := []string{"--json", "--roots", rootFile, "--at", "2026-06-01", "--servername", "negative.test"}
 	stdout, stderr, code := runCLI(t, "", append(args, chainFile)...)
 	if code != exitPass || !strings.Contains(stdout, `"serial":"-2a"`) {
@@ -99,14 +92,7 @@ func TestIDN(t *testing.T) {
 	t.Parallel()
 	root := testpki.Root(t, "IDN Root")
 	leaf := testpki.Leaf(t, root, "xn--bcher-kva.example")
-	dir := t.TempDir()
-	chainFile, rootFile := filepath.Join(dir, "chain.pem"), filepath.Join(dir, "root.pem")
-	if err := os.WriteFile(chainFile, testpki.PEM(leaf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(rootFile, testpki.PEM(root), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	chainFile, rootFile := chainAndRootFiles(t, leaf, root)
 	base := []string{"--json", "--roots", rootFile, "--at", "2026-06-01", "--servername", "bücher.example"}
 	stdout, stderr, code := runCLI(t, "", append(base, chainFile)...)
 	var r inspect.Report
